@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", ".venv/", ".next/", "out/", "dbt/", "public/", "next-env.d.ts", "test-results/", "bench/results/"],
+    ignores: [
+      "node_modules/",
+      ".venv/",
+      ".next/",
+      "out/",
+      "dbt/",
+      "public/",
+      "next-env.d.ts",
+      "test-results/",
+      "bench/results/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -30,7 +40,10 @@ export default tseslint.config(
     // Server code never loads DuckDB-WASM or browser modules.
     files: ["lib/server/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["@duckdb/duckdb-wasm", "@/lib/browser/*", "**/lib/browser/**"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["@duckdb/duckdb-wasm", "@/lib/browser/*", "**/lib/browser/**"] },
+      ],
     },
   },
 );

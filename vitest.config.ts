@@ -5,9 +5,12 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: { "@": root },
-    // lib/server modules import "server-only", which only resolves under the react-server condition.
-    conditions: ["react-server"],
+    alias: {
+      "@": root,
+      // lib/server modules import "server-only", which refuses to load outside a React server
+      // bundle; under test they run in plain Node, as in the CLI.
+      "server-only": `${root}node_modules/server-only/empty.js`,
+    },
   },
   test: {
     projects: [

@@ -60,7 +60,12 @@ if (existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === lockHash
 }
 
 // The DuckDB file is shared by Node and dbt: both must speak the same storage version.
-const pyDuck = run("reading the Python duckdb version", venvPython, ["-c", "import duckdb; print(duckdb.__version__)"], "delete .venv and run npm run setup.").trim();
+const pyDuck = run(
+  "reading the Python duckdb version",
+  venvPython,
+  ["-c", "import duckdb; print(duckdb.__version__)"],
+  "delete .venv and run npm run setup.",
+).trim();
 const nodePkg = join(root, "node_modules", "@duckdb", "node-api", "package.json");
 if (existsSync(nodePkg)) {
   const nodeVersion = JSON.parse(readFileSync(nodePkg, "utf8")).version.split("-")[0];

@@ -7,9 +7,13 @@ import { z } from "zod";
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: "expected a real calendar date as YYYY-MM-DD",
-  });
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: "expected a real calendar date as YYYY-MM-DD",
+    },
+  );
 
 const path = z.string().min(1, "expected a non-empty path");
 
@@ -27,7 +31,12 @@ export const configSchema = z
     dbt_path: path.default("dbt"),
     profiles_dir: path.default("dbt"),
     publish_path: path.default("public/data"),
-    seed: z.number().int("expected a whole number").min(0, "expected 0 or more").max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int("expected a whole number")
+      .min(0, "expected 0 or more")
+      .max(2 ** 31 - 1)
+      .default(42),
     users: z
       .number()
       .int("expected a whole number")

@@ -6,7 +6,13 @@ export const REGIONS = ["us-west", "us-east", "europe", "asia", "other"] as cons
 export const DEVICE_TYPES = ["desktop", "mobile", "tablet"] as const;
 export const USER_TIERS = ["free", "pro", "enterprise"] as const;
 export const MODELS = ["lumen-fast", "lumen-xl", "aurora-2", "aurora-3", "pixel-pro"] as const;
-export const GENERATION_STATUSES = ["success", "timeout", "safety_violation", "rate_limited", "model_error"] as const;
+export const GENERATION_STATUSES = [
+  "success",
+  "timeout",
+  "safety_violation",
+  "rate_limited",
+  "model_error",
+] as const;
 export const PROMPT_CATEGORIES = ["image", "text", "code", "audio"] as const;
 export const EVENT_TYPES = [
   "page_view",
@@ -19,7 +25,13 @@ export const EVENT_TYPES = [
   "purchase",
 ] as const;
 export const ORDER_TYPES = ["credit_pack", "plan_upgrade"] as const;
-export const PRODUCTS = ["credits_100", "credits_500", "credits_2000", "pro_plan", "enterprise_plan"] as const;
+export const PRODUCTS = [
+  "credits_100",
+  "credits_500",
+  "credits_2000",
+  "pro_plan",
+  "enterprise_plan",
+] as const;
 
 export type Region = (typeof REGIONS)[number];
 export type DeviceType = (typeof DEVICE_TYPES)[number];
@@ -69,7 +81,16 @@ export const GENERATION_RATE = 0.5;
 export const MAX_GENERATIONS_PER_DAY = 5;
 
 /** Words whose presence in a prompt the toxicity backfill scores. */
-export const TOXICITY_WORDS = ["hate", "kill", "stupid", "idiot", "violent", "attack", "destroy", "ugly"] as const;
+export const TOXICITY_WORDS = [
+  "hate",
+  "kill",
+  "stupid",
+  "idiot",
+  "violent",
+  "attack",
+  "destroy",
+  "ugly",
+] as const;
 
 /** Friction categories of fct_sessions: low < 10 ≤ medium < 30 ≤ high. */
 export const FRICTION_THRESHOLDS = { medium: 10, high: 30 } as const;

@@ -1,0 +1,346 @@
+import "server-only";
+/**
+ * Publish: the marts, the metrics and dbt's test results become Parquet files (zstd) plus a
+ * manifest.json the browser reads. Each publish writes into a new version folder and then
+ * swaps manifest.json by rename, so a reader sees the old publish or the new one, never half
+ * of one; the previous version stays on disk for readers that are still loading it.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Config } from "@/lib/shared/config";
+import { SbdkError } from "@/lib/shared/errors";
+import {
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+  manifestSchema,
+  type DbtSummary,
+  type LineageNode,
+  type PublishManifest,
+  type PublishedTable,
+} from "@/lib/shared/manifest";
+import { parseRelationName, type Manifest, type RunResults } from "./dbt/artifacts";
+import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
+
+/** Schemas of the warehouse whose tables are published. */
+export const PUBLISHED_LAYERS = ["marts", "metrics"] as const;
+export const TEST_RESULTS_TABLE = "dbt_test_results";
+/** Failing rows kept per failing test. */
+export const FAILING_ROWS_SAMPLE = 10;
+const VERSION_PREFIX = "v-";
+
+export interface PublishInput {
+  config: Config;
+  runResults: RunResults;
+  manifest: Manifest;
+  /** Clock, injected so tests can pin generated_at. */
+  now?: () => Date;
+  /** Called after each file is written (for progress). */
+  onTable?: (table: PublishedTable) => void;
+  /** Test hook: called after the Parquet files are written, before manifest.json is swapped. */
+  beforeSwap?: () => Promise<void> | void;
+}
+
+export interface PublishResult {
+  manifest: PublishManifest;
+  dir: string;
+  seconds: number;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function ident(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** A dbt summary from run_results.json. */
+export function summarizeRun(runResults: RunResults): DbtSummary {
+  const models = { total: 0, built: 0, failed: 0, skipped: 0 };
+  const tests = { total: 0, passed: 0, failed: 0, warned: 0, skipped: 0 };
+  for (const r of runResults.results) {
+    const kind = r.unique_id.split(".")[0];
+    if (kind === "model") {
+      models.total += 1;
+      if (r.status === "success") models.built += 1;
+      else if (r.status === "skipped") models.skipped += 1;
+      else models.failed += 1;
+    } else if (kind === "test") {
+      tests.total += 1;
+      if (r.status === "pass") tests.passed += 1;
+      else if (r.status === "warn") tests.warned += 1;
+      else if (r.status === "skipped") tests.skipped += 1;
+      else tests.failed += 1;
+    }
+  }
+  return {
+    dbt_version: String(runResults.metadata.dbt_version),
+    invocation_id: String(runResults.metadata.invocation_id),
+    elapsed_seconds: Math.round(runResults.elapsed_time * 1000) / 1000,
+    models,
+    tests,
+  };
+}
+
+/** Models and sources with their dependencies and last status, for the lineage graph. */
+export function buildLineage(manifest: Manifest, runResults: RunResults): LineageNode[] {
+  const byId = new Map(runResults.results.map((r) => [r.unique_id, r]));
+  const nodes: LineageNode[] = [];
+  for (const source of Object.values(manifest.sources)) {
+    nodes.push({
+      id: source.unique_id,
+      name: source.name,
+      resource_type: "source",
+      layer: source.schema,
+      materialized: null,
+      depends_on: [],
+      status: null,
+      seconds: null,
+    });
+  }
+  for (const node of Object.values(manifest.nodes)) {
+    if (node.resource_type !== "model") continue;
+    const result = byId.get(node.unique_id);
+    nodes.push({
+      id: node.unique_id,
+      name: node.name,
+      resource_type: "model",
+      layer: node.schema,
+      materialized: node.config.materialized ?? null,
+      depends_on: node.depends_on.nodes.filter((d) => d.startsWith("model.") || d.startsWith("source.")),
+      status: result?.status ?? null,
+      seconds: result ? Math.round(result.execution_time * 1000) / 1000 : null,
+    });
+  }
+  return nodes.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+interface TestRow {
+  unique_id: string;
+  test_name: string;
+  test_type: string;
+  status: string;
+  failures: number | null;
+  model: string | null;
+  column_name: string | null;
+  message: string | null;
+  execution_seconds: number;
+  failing_rows_json: string | null;
+}
+
+async function collectTestRows(
+  db: Warehouse,
+  manifest: Manifest,
+  runResults: RunResults,
+): Promise<TestRow[]> {
+  const rows: TestRow[] = [];
+  for (const r of runResults.results) {
+    if (!r.unique_id.startsWith("test.")) continue;
+    const node = manifest.nodes[r.unique_id];
+    const attached =
+      node?.attached_node ?? node?.depends_on.nodes.find((n) => n.startsWith("model.")) ?? null;
+    let failingRows: string | null = null;
+    if ((r.status === "fail" || r.status === "warn") && r.relation_name) {
+      const rel = parseRelationName(r.relation_name);
+      try {
+        const sample = await db.query<{ j: string }>(
+          `select to_json(t)::varchar as j from wh.${ident(rel.schema)}.${ident(rel.name)} as t limit ${FAILING_ROWS_SAMPLE}`,
+        );
+        failingRows = `[${sample.map((s) => s.j).join(",")}]`;
+      } catch {
+        failingRows = null;
+      }
+    }
+    rows.push({
+      unique_id: r.unique_id,
+      test_name: node?.name ?? r.unique_id,
+      test_type: node?.test_metadata?.name ?? "singular",
+      status: r.status,
+      failures: r.failures ?? null,
+      model: attached ? (attached.split(".").pop() ?? attached) : null,
+      column_name: node?.column_name ?? null,
+      message: r.message ?? null,
+      execution_seconds: Math.round(r.execution_time * 1000) / 1000,
+      failing_rows_json: failingRows,
+    });
+  }
+  return rows.sort((a, b) => a.unique_id.localeCompare(b.unique_id));
+}
+
+async function writeParquet(db: Warehouse, selectSql: string, file: string): Promise<void> {
+  await db.run(`copy (${selectSql}) to ${sqlString(file)} (format parquet, compression zstd)`);
+}
+
+async function describeFile(
+  db: Warehouse,
+  name: string,
+  layer: PublishedTable["layer"],
+  dir: string,
+  versionDir: string,
+): Promise<PublishedTable> {
+  const path = join(dir, versionDir, `${name}.parquet`);
+  const [count] = await db.query<{ n: number }>(
+    `select count(*)::bigint as n from read_parquet(${sqlString(path)})`,
+  );
+  const columns = await db.query<{ column_name: string; column_type: string }>(
+    `describe select * from read_parquet(${sqlString(path)})`,
+  );
+  return {
+    name,
+    layer,
+    file: `${versionDir}/${name}.parquet`,
+    rows: count?.n ?? 0,
+    bytes: (await stat(path)).size,
+    sha256: await sha256File(path),
+    columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })),
+  };
+}
+
+/** Reads the current manifest.json of a publish folder, or null when nothing is published. */
+export async function readPublishedManifest(publishPath: string): Promise<PublishManifest | null> {
+  let text: string;
+  try {
+    text = await readFile(join(publishPath, MANIFEST_FILE), "utf8");
+  } catch {
+    return null;
+  }
+  const parsed = manifestSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new SbdkError(
+      "failed:publish",
+      `${join(publishPath, MANIFEST_FILE)} does not match the manifest schema`,
+      {
+        details: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`),
+        hint: "run the pipeline again to publish a fresh manifest",
+      },
+    );
+  }
+  return parsed.data;
+}
+
+export async function publish(input: PublishInput): Promise<PublishResult> {
+  const started = performance.now();
+  const { config } = input;
+  const now = input.now ?? (() => new Date());
+  const dir = config.publish_path;
+  await mkdir(dir, { recursive: true });
+  const generatedAt = now().toISOString();
+  const versionDir = `${VERSION_PREFIX}${generatedAt.replace(/[-:.]/g, "").replace("T", "-")}-${process.pid}`;
+  const versionPath = join(dir, versionDir);
+  await rm(versionPath, { recursive: true, force: true });
+  await mkdir(versionPath, { recursive: true });
+
+  // An in-memory DuckDB reads the warehouse through a read-only attach, so publishing never
+  // takes the writer's lock and can build the test-results table in memory.
+  const db = await openWarehouse(":memory:");
+  try {
+    await db.run(`attach ${sqlString(config.duckdb_path)} as wh (read_only)`);
+    const tables: PublishedTable[] = [];
+    for (const layer of PUBLISHED_LAYERS) {
+      const found = await db.query<{ table_name: string }>(
+        `select table_name from information_schema.tables
+         where table_catalog = 'wh' and table_schema = ${sqlString(layer)}
+         order by table_name`,
+      );
+      for (const { table_name } of found) {
+        // Ordered by the first column (each model's key), so the same warehouse gives the same bytes.
+        await writeParquet(
+          db,
+          `select * from wh.${ident(layer)}.${ident(table_name)} order by 1`,
+          join(versionPath, `${table_name}.parquet`),
+        );
+        const table = await describeFile(db, table_name, layer, dir, versionDir);
+        tables.push(table);
+        input.onTable?.(table);
+      }
+    }
+    if (!tables.some((t) => t.layer === "marts")) {
+      throw new SbdkError("failed:publish", `the warehouse ${config.duckdb_path} has no marts to publish`, {
+        hint: "run the whole pipeline (`npm run pipeline`) so dbt builds the marts first",
+      });
+    }
+
+    const testRows = await collectTestRows(db, input.manifest, input.runResults);
+    await db.run(`create temp table test_results (
+      unique_id varchar, test_name varchar, test_type varchar, status varchar, failures bigint,
+      model varchar, column_name varchar, message varchar, execution_seconds double, failing_rows_json varchar)`);
+    if (testRows.length) {
+      const cols = Object.keys(testRows[0]!) as (keyof TestRow)[];
+      await db.appendColumns(
+        "temp.main.test_results",
+        cols.map((c) => testRows.map((r) => r[c])),
+      );
+    }
+    await writeParquet(
+      db,
+      "select * from test_results order by unique_id",
+      join(versionPath, `${TEST_RESULTS_TABLE}.parquet`),
+    );
+    const testsTable = await describeFile(db, TEST_RESULTS_TABLE, "quality", dir, versionDir);
+    tables.push(testsTable);
+    input.onTable?.(testsTable);
+
+    let dateRange: PublishManifest["date_range"] = null;
+    try {
+      const [range] = await db.query<{ start: string | null; end: string | null }>(
+        `select min(metric_date)::varchar as start, max(metric_date)::varchar as "end" from wh.metrics.daily_metrics`,
+      );
+      if (range?.start && range.end) dateRange = { start: range.start, end: range.end };
+    } catch {
+      dateRange = null;
+    }
+
+    const manifest: PublishManifest = manifestSchema.parse({
+      manifest_version: MANIFEST_VERSION,
+      project: config.project,
+      generated_at: generatedAt,
+      seed: config.seed,
+      date_range: dateRange,
+      tables,
+      dbt: summarizeRun(input.runResults),
+      lineage: buildLineage(input.manifest, input.runResults),
+    });
+
+    await input.beforeSwap?.();
+    const previous = await readPublishedManifest(dir).catch(() => null);
+    const tmp = join(dir, `.${MANIFEST_FILE}.${process.pid}.tmp`);
+    await writeFile(tmp, JSON.stringify(manifest, null, 2) + "\n");
+    await rename(tmp, join(dir, MANIFEST_FILE));
+    await pruneVersions(dir, versionDir, previous);
+    return { manifest, dir, seconds: (performance.now() - started) / 1000 };
+  } catch (err) {
+    // The new version never became current: drop it, the previous publish stays whole.
+    await rm(versionPath, { recursive: true, force: true });
+    throw err;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Keeps the current version folder and the one the previous manifest pointed at (a reader may
+ * still be loading it); removes older ones, folders of killed publishes and stray temp files.
+ */
+async function pruneVersions(dir: string, current: string, previous: PublishManifest | null): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const keep = new Set([current, ...(previous?.tables.map((t) => t.file.split("/")[0]) ?? [])]);
+  const versions = entries
+    .filter((e) => e.isDirectory() && e.name.startsWith(VERSION_PREFIX))
+    .map((e) => e.name);
+  for (const name of versions) {
+    if (!keep.has(name)) await rm(join(dir, name), { recursive: true, force: true });
+  }
+  for (const e of entries) {
+    if (e.isFile() && e.name.startsWith(`.${MANIFEST_FILE}.`) && e.name.endsWith(".tmp")) {
+      await rm(join(dir, e.name), { force: true });
+    }
+  }
+}

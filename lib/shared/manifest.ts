@@ -1,0 +1,67 @@
+/**
+ * manifest.json of a publish: the tables (Parquet files) with row counts, sizes and
+ * checksums, the dbt summary and lineage. One schema, used by the publisher to write it and
+ * by the browser to read it.
+ */
+import { z } from "zod";
+
+export const MANIFEST_FILE = "manifest.json";
+export const MANIFEST_VERSION = 1;
+
+export const publishedTableSchema = z.object({
+  name: z.string(),
+  /** marts, metrics or quality (dbt test results). */
+  layer: z.enum(["marts", "metrics", "quality"]),
+  /** Path of the Parquet file relative to manifest.json. */
+  file: z.string(),
+  rows: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  columns: z.array(z.object({ name: z.string(), type: z.string() })),
+});
+
+export const lineageNodeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  resource_type: z.enum(["model", "source"]),
+  layer: z.string(),
+  materialized: z.string().nullable(),
+  depends_on: z.array(z.string()),
+  status: z.string().nullable(),
+  seconds: z.number().nullable(),
+});
+
+export const dbtSummarySchema = z.object({
+  dbt_version: z.string(),
+  invocation_id: z.string(),
+  elapsed_seconds: z.number(),
+  models: z.object({
+    total: z.number().int(),
+    built: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  tests: z.object({
+    total: z.number().int(),
+    passed: z.number().int(),
+    failed: z.number().int(),
+    warned: z.number().int(),
+    skipped: z.number().int(),
+  }),
+});
+
+export const manifestSchema = z.object({
+  manifest_version: z.literal(MANIFEST_VERSION),
+  project: z.string(),
+  generated_at: z.string(),
+  seed: z.number().int(),
+  date_range: z.object({ start: z.string(), end: z.string() }).nullable(),
+  tables: z.array(publishedTableSchema),
+  dbt: dbtSummarySchema,
+  lineage: z.array(lineageNodeSchema),
+});
+
+export type PublishedTable = z.infer<typeof publishedTableSchema>;
+export type LineageNode = z.infer<typeof lineageNodeSchema>;
+export type DbtSummary = z.infer<typeof dbtSummarySchema>;
+export type PublishManifest = z.infer<typeof manifestSchema>;
