@@ -161,20 +161,28 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
     if (!results || invocation.exitCode > 1) throw dbtFailure(invocation, "build");
     const summary = summarizeRun(results);
     if (summary.models.failed > 0 || summary.models.skipped > 0) {
-      const failed = results.results.filter(
+      const notBuilt = results.results.filter(
         (r) => r.unique_id.startsWith("model.") && r.status !== "success",
       );
-      throw new SbdkError(
-        "failed:dbt",
-        `dbt build failed: ${summary.models.failed} model(s) errored, ${summary.models.skipped} skipped`,
-        {
-          details: [
-            ...failed.slice(0, 10).map((r) => `${r.status.toUpperCase()} ${r.unique_id}: ${r.message ?? ""}`),
-            ...invocation.outputTail.slice(-10),
-          ],
-          hint: "the last publish is unchanged; fix the model and run again",
-        },
+      const failedTests = results.results.filter(
+        (r) => r.unique_id.startsWith("test.") && (r.status === "fail" || r.status === "error"),
       );
+      const why =
+        summary.models.failed > 0
+          ? `${summary.models.failed} model(s) errored`
+          : `${failedTests.length} test(s) failed, so dbt skipped ${summary.models.skipped} downstream model(s)`;
+      throw new SbdkError("failed:dbt", `dbt build failed: ${why}`, {
+        details: [
+          ...failedTests
+            .slice(0, 10)
+            .map((r) => `FAIL ${r.unique_id}${r.failures ? ` (${r.failures} rows)` : ""}`),
+          ...notBuilt
+            .slice(0, 10)
+            .map((r) => `${r.status.toUpperCase()} ${r.unique_id}${r.message ? `: ${r.message}` : ""}`),
+          ...invocation.outputTail.slice(-10),
+        ],
+        hint: "the last publish is unchanged; fix the model or the data and run again",
+      });
     }
 
     emit({ type: "stage", stage: "publish", status: "started" });

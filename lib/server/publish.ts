@@ -291,7 +291,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
     let dateRange: PublishManifest["date_range"] = null;
     try {
       const [range] = await db.query<{ start: string | null; end: string | null }>(
-        `select min(metric_date)::varchar as start, max(metric_date)::varchar as "end" from wh.metrics.daily_metrics`,
+        `select min(date_day)::varchar as start, max(date_day)::varchar as "end" from wh.metrics.daily_metrics`,
       );
       if (range?.start && range.end) dateRange = { start: range.start, end: range.end };
     } catch {

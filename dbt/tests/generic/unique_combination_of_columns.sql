@@ -1,0 +1,24 @@
+{#- Fails for every combination of combination_of_columns that occurs more than once. -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+
+with grouped as (
+
+    select
+        {{ combination_of_columns | join(',\n        ') }},
+        count(*) as row_count
+    from {{ model }}
+    group by {{ combination_of_columns | join(', ') }}
+
+),
+
+failures as (
+
+    select *
+    from grouped
+    where row_count > 1
+
+)
+
+select * from failures
+
+{% endtest %}
