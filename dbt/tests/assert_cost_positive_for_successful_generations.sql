@@ -1,5 +1,8 @@
 -- A successful generation costs credits (> 0); a failed one costs nothing (= 0).
 
+-- A business rule: a violation is reported (with its rows) but does not block the build.
+{{ config(severity='warn') }}
+
 with
 
 generations as (

@@ -1,6 +1,9 @@
 -- Thumbs up and downloads happen only on successful generations, and a generation is never
 -- liked and disliked at once.
 
+-- A business rule: a violation is reported (with its rows) but does not block the build.
+{{ config(severity='warn') }}
+
 with
 
 generations as (

@@ -1,6 +1,9 @@
 -- A prompt is submitted within its session, and its generation completes at or after the
 -- prompt and no later than the session's end.
 
+-- A business rule: a violation is reported (with its rows) but does not block the build.
+{{ config(severity='warn') }}
+
 with
 
 sessions as (
