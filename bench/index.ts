@@ -109,7 +109,9 @@ async function plainSql(db: Warehouse, manifest: Manifest): Promise<{ models: nu
   for (const m of modelsInOrder(manifest)) {
     const rel = `"${m.schema}"."${m.alias ?? m.name}"`;
     const kind = m.config.materialized === "view" ? "view" : "table";
-    await db.run(`create schema if not exists "${m.schema}"; create or replace ${kind} ${rel} as ${compiled(m)}`);
+    await db.run(
+      `create schema if not exists "${m.schema}"; create or replace ${kind} ${rel} as ${compiled(m)}`,
+    );
   }
   const t1 = performance.now();
   for (const t of Object.values(manifest.nodes).filter((n) => n.resource_type === "test")) {
@@ -169,7 +171,11 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
   try {
     await ensureRawSchema(db);
     for (let day = 1; day <= spec.days; day++) {
-      const s = await generateAndLoadDay(db, { seed: 42, baseUsers: spec.users, startDate: config.start_date }, day);
+      const s = await generateAndLoadDay(
+        db,
+        { seed: 42, baseUsers: spec.users, startDate: config.start_date },
+        day,
+      );
       generateMs += s.generateMs;
       loadMs += s.loadMs;
       for (const t of RAW_TABLE_NAMES) rows[t] += s.rows[t];
@@ -194,7 +200,11 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
   // 2. dbt build
   const sampler = memorySampler();
   const t0 = performance.now();
-  const build = await runDbt({ config, args: ["build", "--full-refresh"], effects: { spawn: sampler.spawn } });
+  const build = await runDbt({
+    config,
+    args: ["build", "--full-refresh"],
+    effects: { spawn: sampler.spawn },
+  });
   const dbtBuildSeconds = (performance.now() - t0) / 1000;
   if (build.exitCode !== 0) throw new Error(`dbt build failed:\n${build.outputTail.join("\n")}`);
   const { targetPath } = dbtStateDirs(config);
@@ -220,7 +230,9 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
   // 4. publish
   const published = await publish({ config, runResults, manifest });
   const publishBytes = published.manifest.tables.reduce((a, t) => a + t.bytes, 0);
-  console.log(`publish ${fmt(published.seconds, 2)}s · ${published.manifest.tables.length} files, ${fmt(publishBytes / 1e6, 1)} MB`);
+  console.log(
+    `publish ${fmt(published.seconds, 2)}s · ${published.manifest.tables.length} files, ${fmt(publishBytes / 1e6, 1)} MB`,
+  );
 
   const result: ScaleResult = {
     scale: spec.name,
@@ -253,7 +265,17 @@ for (const spec of SCALES) results.push(await benchScale(spec));
 
 console.log("\nsummary");
 console.log(
-  ["scale", "raw rows", "gen+load rows/s", "dbt build s", "plain SQL s", "dbt/plain", "publish s", "peak node MB", "peak dbt MB"].join(" | "),
+  [
+    "scale",
+    "raw rows",
+    "gen+load rows/s",
+    "dbt build s",
+    "plain SQL s",
+    "dbt/plain",
+    "publish s",
+    "peak node MB",
+    "peak dbt MB",
+  ].join(" | "),
 );
 for (const r of results) {
   console.log(

@@ -17,7 +17,7 @@ export interface LoadConfigOptions {
   /** Path of the config file; default: $SBDK_CONFIG, else ./sbdk_config.json when it exists. */
   file?: string;
   /** Environment to read overrides from (default process.env). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Folder to look for sbdk_config.json in (default the working directory). */
   cwd?: string;
   /** Values that win over file and environment (CLI flags). */
@@ -49,7 +49,7 @@ function formatIssues(error: z.ZodError, source: string): string[] {
   });
 }
 
-function readEnvOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+function readEnvOverrides(env: Record<string, string | undefined>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(CONFIG_ENV) as [keyof ConfigValues, string][]) {
     const raw = env[name];

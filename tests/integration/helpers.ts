@@ -49,7 +49,7 @@ export function tempProject(
 /** Runs the sbdk CLI as a user would. */
 export function sbdk(
   args: string[],
-  env: NodeJS.ProcessEnv = {},
+  env: Record<string, string | undefined> = {},
 ): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync(process.execPath, [join(REPO, "bin", "sbdk.mjs"), ...args], {
     encoding: "utf8",

@@ -20,7 +20,7 @@ export interface DbtCommand {
 
 export interface LocateDbtOptions {
   rootDir: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Whether a path is an executable file (injected in unit tests). */
   isExecutable?: (p: string) => boolean;
   /** Whether `python -c "import dbt.cli.main"` succeeds (injected in unit tests). */

@@ -1,0 +1,37 @@
+"use client";
+/** The dbt test outcomes of the publish, shared by every chart's trust badge. */
+import { createContext, useContext, type ReactNode } from "react";
+import { TrustBadge } from "@/components/ui/trust-badge";
+import { useDashboard } from "@/lib/browser/dashboard-context";
+import { testsQuery } from "@/lib/browser/queries/kpis";
+import { useViewQuery } from "@/lib/browser/use-view-query";
+import { trustFor, type ModelTests } from "@/lib/shared/dashboard/types";
+
+const TestsContext = createContext<ModelTests[] | null>(null);
+
+export function TestsProvider(props: { children: ReactNode }) {
+  const { server } = useDashboard();
+  const { state } = useViewQuery(testsQuery, server.tests);
+  return (
+    <TestsContext.Provider value={state.status === "ready" ? state.data : null}>
+      {props.children}
+    </TestsContext.Provider>
+  );
+}
+
+/** The trust badge of a chart that reads `models`. */
+export function ModelsTrustBadge(props: { models: readonly string[] }) {
+  const tests = useContext(TestsContext);
+  const { manifest } = useDashboard();
+  const trust = tests ? trustFor(props.models, manifest.lineage, tests) : null;
+  const href = `/quality?models=${encodeURIComponent(props.models.join(","))}`;
+  return (
+    <TrustBadge
+      tests={trust ? trust.tests : null}
+      failing={trust?.failing ?? 0}
+      warning={trust?.warning ?? 0}
+      models={trust?.models ?? props.models}
+      href={href}
+    />
+  );
+}

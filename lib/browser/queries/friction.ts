@@ -1,0 +1,167 @@
+/** The friction view: how much trouble sessions run into, and where. */
+import { filterWhere } from "@/lib/shared/dashboard/sql";
+import { num, numOrNull, str, type ViewQuery } from "./types";
+
+export const FRICTION_BUCKET = 5;
+
+export type FrictionCategory = "low" | "medium" | "high";
+
+/** low < 10 ≤ medium < 30 ≤ high (fct_sessions.friction_category). */
+export function frictionCategory(score: number): FrictionCategory {
+  return score < 10 ? "low" : score < 30 ? "medium" : "high";
+}
+
+export interface HistogramBin {
+  start: number;
+  end: number;
+  sessions: number;
+  category: FrictionCategory;
+}
+
+export const frictionHistogramQuery: ViewQuery<HistogramBin[]> = {
+  id: "friction-histogram",
+  tables: ["fct_sessions", "fct_generations"],
+  sql: (f) => `with
+bins as (select range::double as start from range(0, 100, ${FRICTION_BUCKET})),
+sessions as (
+  select least(floor(friction_score / ${FRICTION_BUCKET}) * ${FRICTION_BUCKET}, ${100 - FRICTION_BUCKET})::double as start
+  from fct_sessions
+  ${filterWhere.sessions(f)}
+)
+select bins.start, count(sessions.start)::double as sessions
+from bins left join sessions on bins.start = sessions.start
+group by bins.start
+order by bins.start`,
+  rows: (rows) =>
+    rows.map((r) => ({
+      start: num(r.start),
+      end: num(r.start) + FRICTION_BUCKET,
+      sessions: num(r.sessions),
+      category: frictionCategory(num(r.start)),
+    })),
+};
+
+export interface FrictionSegment {
+  key: string;
+  sessions: number;
+  avgFriction: number | null;
+  highShare: number | null;
+}
+
+function segmentQuery(
+  id: string,
+  column: "user_tier" | "region",
+  order: readonly string[],
+): ViewQuery<FrictionSegment[]> {
+  return {
+    id,
+    tables: ["fct_sessions", "fct_generations"],
+    sql: (f) => `select
+  ${column} as key,
+  count(*)::double as sessions,
+  avg(friction_score) as avg_friction,
+  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share
+from fct_sessions
+${filterWhere.sessions(f)}
+group by ${column}`,
+    rows: (rows) =>
+      rows
+        .map((r) => ({
+          key: str(r.key),
+          sessions: num(r.sessions),
+          avgFriction: numOrNull(r.avg_friction),
+          highShare: numOrNull(r.high_share),
+        }))
+        .sort((a, b) => rank(order, a.key) - rank(order, b.key)),
+  };
+}
+
+function rank(order: readonly string[], key: string): number {
+  const i = order.indexOf(key);
+  return i === -1 ? order.length : i;
+}
+
+export const frictionByTierQuery = segmentQuery("friction-by-tier", "user_tier", [
+  "free",
+  "pro",
+  "enterprise",
+]);
+export const frictionByRegionQuery = segmentQuery("friction-by-region", "region", [
+  "us-west",
+  "us-east",
+  "europe",
+  "asia",
+  "other",
+]);
+
+export interface FrictionDay {
+  day: string;
+  sessions: number;
+  avgFriction: number | null;
+  highShare: number | null;
+}
+
+export const frictionOverTimeQuery: ViewQuery<FrictionDay[]> = {
+  id: "friction-over-time",
+  tables: ["fct_sessions", "fct_generations"],
+  sql: (f) => `select
+  strftime(session_date, '%Y-%m-%d') as day,
+  count(*)::double as sessions,
+  avg(friction_score) as avg_friction,
+  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share
+from fct_sessions
+${filterWhere.sessions(f)}
+group by session_date
+order by session_date`,
+  rows: (rows) =>
+    rows.map((r) => ({
+      day: str(r.day),
+      sessions: num(r.sessions),
+      avgFriction: numOrNull(r.avg_friction),
+      highShare: numOrNull(r.high_share),
+    })),
+};
+
+export interface FrictionSession {
+  sessionId: number;
+  userId: number;
+  tier: string;
+  region: string;
+  day: string;
+  generations: number;
+  errorRate: number | null;
+  avgLatencyMs: number | null;
+  avgRetries: number | null;
+  friction: number;
+  category: FrictionCategory;
+}
+
+export const TOP_SESSIONS = 20;
+
+export const topFrictionSessionsQuery: ViewQuery<FrictionSession[]> = {
+  id: "top-friction-sessions",
+  tables: ["fct_sessions", "fct_generations"],
+  sql: (f) => `select
+  session_id, user_id, user_tier, region,
+  strftime(session_date, '%Y-%m-%d') as day,
+  generation_count::double as generations,
+  error_rate, avg_latency_ms, avg_retry_count, friction_score
+from fct_sessions
+${filterWhere.sessions(f)}
+order by friction_score desc, session_id
+limit ${TOP_SESSIONS}`,
+  rows: (rows) =>
+    rows.map((r) => ({
+      sessionId: num(r.session_id),
+      userId: num(r.user_id),
+      tier: str(r.user_tier),
+      region: str(r.region),
+      day: str(r.day),
+      generations: num(r.generations),
+      errorRate: numOrNull(r.error_rate),
+      avgLatencyMs: numOrNull(r.avg_latency_ms),
+      avgRetries: numOrNull(r.avg_retry_count),
+      friction: num(r.friction_score),
+      category: frictionCategory(num(r.friction_score)),
+    })),
+};

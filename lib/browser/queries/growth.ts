@@ -1,0 +1,118 @@
+/** The weekly growth view: new users, generations and revenue per week (weeks start Monday). */
+import type { DashboardFilters } from "@/lib/shared/dashboard/filters";
+import { filterWhere, sqlString } from "@/lib/shared/dashboard/sql";
+import { num, str, type ViewQuery } from "./types";
+
+export interface GrowthWeek {
+  week: string;
+  /** Days of the week inside the data and the date filter (7 for a whole week). */
+  days: number;
+  newUsers: number;
+  activeUsers: number;
+  generations: number;
+  revenue: number;
+  newUsersChange: number | null;
+  generationsChange: number | null;
+  revenueChange: number | null;
+}
+
+/**
+ * Week-over-week change of the daily average, so a partial week (the first or last of the data,
+ * or cut by the date filter) compares fairly with a whole one; for whole weeks it is the plain
+ * change of the totals.
+ */
+function change(
+  current: number,
+  days: number,
+  previous: number | undefined,
+  previousDays: number | undefined,
+): number | null {
+  if (previous === undefined || !previousDays || !days || previous === 0) return null;
+  return current / days / (previous / previousDays) - 1;
+}
+
+function windowBounds(f: DashboardFilters): { first: string; last: string } {
+  return {
+    first: f.from ? `greatest(min(d), date ${sqlString(f.from)})` : "min(d)",
+    last: f.to ? `least(max(d), date ${sqlString(f.to)})` : "max(d)",
+  };
+}
+
+export const weeklyGrowthQuery: ViewQuery<GrowthWeek[]> = {
+  id: "weekly-growth",
+  tables: ["dim_users", "fct_sessions", "fct_generations", "fct_orders"],
+  sql: (f) => `with
+bounds as (
+  select ${windowBounds(f).first} as first_day, ${windowBounds(f).last} as last_day
+  from (select signup_date as d from dim_users union all select session_date from fct_sessions)
+),
+spine as (
+  select unnest(generate_series(first_day, last_day, interval 1 day))::date as day
+  from bounds
+  where first_day <= last_day
+),
+weeks as (
+  select date_trunc('week', day)::date as week, count(*) as days
+  from spine
+  group by all
+),
+signups as (
+  select date_trunc('week', signup_date)::date as week, count(*) as new_users
+  from dim_users
+  ${filterWhere.signups(f)}
+  group by all
+),
+active as (
+  select date_trunc('week', session_date)::date as week,
+    count(distinct user_id) as active_users
+  from fct_sessions
+  ${filterWhere.sessions(f)}
+  group by all
+),
+generations as (
+  select date_trunc('week', generation_date)::date as week, count(*) as generations
+  from fct_generations
+  ${filterWhere.generations(f)}
+  group by all
+),
+orders as (
+  select date_trunc('week', order_date)::date as week, sum(amount_usd) as revenue_usd
+  from fct_orders
+  ${filterWhere.orders(f)}
+  group by all
+)
+select
+  strftime(weeks.week, '%Y-%m-%d') as week,
+  weeks.days::double as days,
+  coalesce(signups.new_users, 0)::double as new_users,
+  coalesce(active.active_users, 0)::double as active_users,
+  coalesce(generations.generations, 0)::double as generations,
+  coalesce(orders.revenue_usd, 0)::double as revenue_usd
+from weeks
+left join signups using (week)
+left join active using (week)
+left join generations using (week)
+left join orders using (week)
+order by weeks.week`,
+  rows: (rows) => {
+    const out: GrowthWeek[] = [];
+    for (const r of rows) {
+      const prev = out[out.length - 1];
+      const w = {
+        week: str(r.week),
+        days: num(r.days),
+        newUsers: num(r.new_users),
+        activeUsers: num(r.active_users),
+        generations: num(r.generations),
+        revenue: num(r.revenue_usd),
+      };
+      out.push({
+        ...w,
+        newUsersChange: change(w.newUsers, w.days, prev?.newUsers, prev?.days),
+        generationsChange: change(w.generations, w.days, prev?.generations, prev?.days),
+        revenueChange: change(w.revenue, w.days, prev?.revenue, prev?.days),
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,137 @@
+/** The tier view: who the free, pro and enterprise users are worth, in usage and revenue. */
+import { USER_TIERS } from "@/lib/shared/domain";
+import type { DashboardFilters } from "@/lib/shared/dashboard/filters";
+import { filterWhere, sqlString } from "@/lib/shared/dashboard/sql";
+import { num, numOrNull, str, type ViewQuery } from "./types";
+
+function tiersOf(f: DashboardFilters): readonly string[] {
+  return f.tiers.length ? f.tiers : USER_TIERS;
+}
+
+function tierValues(f: DashboardFilters): string {
+  return tiersOf(f)
+    .map((t, i) => `(${sqlString(t)}, ${i})`)
+    .join(", ");
+}
+
+export interface TierRow {
+  tier: string;
+  users: number;
+  sessions: number;
+  generations: number;
+  successRate: number | null;
+  revenue: number;
+  orders: number;
+}
+
+export const tierSummaryQuery: ViewQuery<TierRow[]> = {
+  id: "tier-summary",
+  tables: ["fct_sessions", "fct_generations", "fct_orders"],
+  sql: (f) => `with
+tiers as (select * from (values ${tierValues(f)}) as t(user_tier, ord)),
+sessions as (
+  select user_tier, count(distinct user_id) as users, count(*) as sessions
+  from fct_sessions
+  ${filterWhere.sessions(f)}
+  group by user_tier
+),
+generations as (
+  select user_tier, count(*) as generations, avg(case when is_success then 1.0 else 0.0 end) as success_rate
+  from fct_generations
+  ${filterWhere.generations(f)}
+  group by user_tier
+),
+orders as (
+  select user_tier, sum(amount_usd) as revenue_usd, count(*) as orders
+  from fct_orders
+  ${filterWhere.orders(f)}
+  group by user_tier
+)
+select
+  tiers.user_tier,
+  coalesce(sessions.users, 0)::double as users,
+  coalesce(sessions.sessions, 0)::double as sessions,
+  coalesce(generations.generations, 0)::double as generations,
+  generations.success_rate,
+  coalesce(orders.revenue_usd, 0)::double as revenue_usd,
+  coalesce(orders.orders, 0)::double as orders
+from tiers
+left join sessions on sessions.user_tier = tiers.user_tier
+left join generations on generations.user_tier = tiers.user_tier
+left join orders on orders.user_tier = tiers.user_tier
+order by tiers.ord`,
+  rows: (rows) =>
+    rows.map((r) => ({
+      tier: str(r.user_tier),
+      users: num(r.users),
+      sessions: num(r.sessions),
+      generations: num(r.generations),
+      successRate: numOrNull(r.success_rate),
+      revenue: num(r.revenue_usd),
+      orders: num(r.orders),
+    })),
+};
+
+/** One row per day, a column per tier and measure ("free_generations", "pro_revenue", …). */
+export type TierDay = { day: string } & Record<string, number | string>;
+
+export const tierOverTimeQuery: ViewQuery<TierDay[]> = {
+  id: "tier-over-time",
+  tables: ["fct_sessions", "fct_generations", "fct_orders"],
+  sql: (f) => `with
+generations as (
+  select generation_date as day, user_tier, count(*) as generations
+  from fct_generations
+  ${filterWhere.generations(f)}
+  group by all
+),
+active as (
+  select session_date as day, user_tier, count(distinct user_id) as users
+  from fct_sessions
+  ${filterWhere.sessions(f)}
+  group by all
+),
+orders as (
+  select order_date as day, user_tier, sum(amount_usd) as revenue_usd
+  from fct_orders
+  ${filterWhere.orders(f)}
+  group by all
+),
+keys as (
+  select day, user_tier from generations
+  union select day, user_tier from active
+  union select day, user_tier from orders
+)
+select
+  strftime(keys.day, '%Y-%m-%d') as day,
+  keys.user_tier,
+  coalesce(generations.generations, 0)::double as generations,
+  coalesce(active.users, 0)::double as users,
+  coalesce(orders.revenue_usd, 0)::double as revenue_usd
+from keys
+left join generations using (day, user_tier)
+left join active using (day, user_tier)
+left join orders using (day, user_tier)
+order by keys.day, keys.user_tier`,
+  rows: (rows) => {
+    const byDay = new Map<string, TierDay>();
+    for (const r of rows) {
+      const day = str(r.day);
+      let d = byDay.get(day);
+      if (!d) {
+        d = { day };
+        for (const t of USER_TIERS) {
+          d[`${t}_generations`] = 0;
+          d[`${t}_users`] = 0;
+          d[`${t}_revenue`] = 0;
+        }
+        byDay.set(day, d);
+      }
+      const t = str(r.user_tier);
+      d[`${t}_generations`] = num(r.generations);
+      d[`${t}_users`] = num(r.users);
+      d[`${t}_revenue`] = num(r.revenue_usd);
+    }
+    return [...byDay.values()];
+  },
+};

@@ -1,0 +1,61 @@
+import "server-only";
+/**
+ * Serves the published folder (config publish_path) over HTTP. Next serves public/ only as it
+ * was at build time, and every pipeline run writes a new version folder, so the files go
+ * through a route instead; publish_path may also live outside public/.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
+import { loadConfig } from "@/lib/server/config";
+import { SbdkError } from "@/lib/shared/errors";
+import { MANIFEST_FILE } from "@/lib/shared/manifest";
+
+const CONTENT_TYPES: Record<string, string> = {
+  json: "application/json; charset=utf-8",
+  parquet: "application/vnd.apache.parquet",
+};
+
+export interface PublishedFile {
+  body: ReadableStream<Uint8Array>;
+  headers: Record<string, string>;
+}
+
+/** Opens a file of the publish by its path relative to manifest.json. */
+export async function openPublishedFile(segments: readonly string[]): Promise<PublishedFile> {
+  const name = segments.join("/");
+  const ext = name.split(".").pop() ?? "";
+  const type = CONTENT_TYPES[ext];
+  if (!type || segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\"))) {
+    throw new SbdkError("not_found:publish", `no published file ${name}`);
+  }
+  const root = resolve(loadConfig().publish_path);
+  const file = resolve(root, ...segments);
+  const rel = relative(root, file);
+  if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep)[0]?.startsWith(".")) {
+    throw new SbdkError("not_found:publish", `no published file ${name}`);
+  }
+  let size: number;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new Error("not a file");
+    size = s.size;
+  } catch {
+    throw new SbdkError("not_found:publish", `no published file ${name}`, {
+      hint:
+        name === MANIFEST_FILE
+          ? "run `npm run pipeline` to publish data"
+          : "reload the page: a newer publish replaced it",
+    });
+  }
+  return {
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
+    headers: {
+      "content-type": type,
+      "content-length": String(size),
+      // Version folders never change once written; manifest.json is swapped by each publish.
+      "cache-control": name === MANIFEST_FILE ? "no-store" : "public, max-age=31536000, immutable",
+    },
+  };
+}

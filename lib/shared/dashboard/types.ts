@@ -1,0 +1,78 @@
+/** Shapes the dashboard passes between the server's first render and the browser. */
+import type { LineageNode } from "@/lib/shared/manifest";
+
+export interface Kpis {
+  /** Distinct users with at least one session in the slice. */
+  users: number;
+  sessions: number;
+  generations: number;
+  /** Share of generations with status success, 0–1; null without generations. */
+  success_rate: number | null;
+  revenue_usd: number;
+  /** Mean friction_score of the sessions, 0–100; null without sessions. */
+  avg_friction: number | null;
+}
+
+export interface ModelTests {
+  model: string;
+  tests: number;
+  failing: number;
+  warning: number;
+}
+
+export interface Trust {
+  /** The models whose tests count: the chart's own and everything upstream of them. */
+  models: string[];
+  tests: number;
+  failing: number;
+  warning: number;
+}
+
+/** Coerces a row of kpiSql (either engine) into Kpis. */
+export function toKpis(row: Record<string, unknown> | undefined): Kpis {
+  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  return {
+    users: num(row?.users) ?? 0,
+    sessions: num(row?.sessions) ?? 0,
+    generations: num(row?.generations) ?? 0,
+    success_rate: num(row?.success_rate),
+    revenue_usd: num(row?.revenue_usd) ?? 0,
+    avg_friction: num(row?.avg_friction),
+  };
+}
+
+/** The models a set of models reads from, themselves included (sources left out). */
+export function upstreamModels(models: readonly string[], lineage: readonly LineageNode[]): string[] {
+  const byName = new Map(lineage.map((n) => [n.name, n]));
+  const byId = new Map(lineage.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const stack = [...models];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const dep of byName.get(name)?.depends_on ?? []) {
+      const node = byId.get(dep);
+      if (node && node.resource_type === "model") stack.push(node.name);
+    }
+  }
+  return [...seen].sort();
+}
+
+/** The trust of a chart: the dbt tests of the models it reads and their upstream. */
+export function trustFor(
+  models: readonly string[],
+  lineage: readonly LineageNode[],
+  tests: readonly ModelTests[],
+): Trust {
+  const all = upstreamModels(models, lineage);
+  const wanted = new Set(all);
+  const trust: Trust = { models: all, tests: 0, failing: 0, warning: 0 };
+  for (const t of tests) {
+    if (!wanted.has(t.model)) continue;
+    trust.tests += t.tests;
+    trust.failing += t.failing;
+    trust.warning += t.warning;
+  }
+  return trust;
+}

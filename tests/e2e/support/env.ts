@@ -1,0 +1,46 @@
+/**
+ * Where the end-to-end run keeps its data and which ports its servers use. The folder is made
+ * once per run (by playwright.config.ts, passed to workers through the environment).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+process.env.SBDK_E2E_DIR ??= join(tmpdir(), `sbdk-e2e-${process.pid}-${Date.now().toString(36)}`);
+
+export const E2E_DIR = process.env.SBDK_E2E_DIR;
+export const E2E_CONFIG = join(E2E_DIR, "sbdk_config.json");
+export const E2E_WAREHOUSE = join(E2E_DIR, "sbdk.duckdb");
+export const E2E_PUBLISH = join(E2E_DIR, "publish");
+/** A publish folder that stays empty, for the "nothing published" page. */
+export const E2E_EMPTY_PUBLISH = join(E2E_DIR, "empty-publish");
+
+export const PORT = Number(process.env.SBDK_E2E_PORT ?? 3210);
+export const EMPTY_PORT = PORT + 1;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+export const EMPTY_BASE_URL = `http://127.0.0.1:${EMPTY_PORT}`;
+
+/** A small, fixed dataset: the numbers are deterministic and the pipeline takes seconds. */
+export const E2E_DATA = { seed: 7, users: 1000, days: 14, start_date: "2025-12-01" } as const;
+
+/**
+ * Writes the run's sbdk_config.json (and the empty publish folder). Called when the Playwright
+ * config loads, before the servers start: they read the config on every request.
+ */
+export function writeE2EConfig(root: string): void {
+  mkdirSync(E2E_EMPTY_PUBLISH, { recursive: true });
+  writeFileSync(
+    E2E_CONFIG,
+    JSON.stringify(
+      {
+        ...E2E_DATA,
+        duckdb_path: E2E_WAREHOUSE,
+        publish_path: E2E_PUBLISH,
+        dbt_path: join(root, "dbt"),
+        profiles_dir: join(root, "dbt"),
+      },
+      null,
+      2,
+    ),
+  );
+}
