@@ -251,10 +251,11 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
          order by table_name`,
       );
       for (const { table_name } of found) {
-        // Ordered by the first column (each model's key), so the same warehouse gives the same bytes.
+        // Ordered, so the same warehouse gives the same bytes: marts by their key (the first
+        // column), the small metric tables by every column (their keys span several).
         await writeParquet(
           db,
-          `select * from wh.${ident(layer)}.${ident(table_name)} order by 1`,
+          `select * from wh.${ident(layer)}.${ident(table_name)} order by ${layer === "marts" ? "1" : "all"}`,
           join(versionPath, `${table_name}.parquet`),
         );
         const table = await describeFile(db, table_name, layer, dir, versionDir);
