@@ -29,6 +29,8 @@ export const TEST_RESULTS_TABLE = "dbt_test_results";
 /** Failing rows kept per failing test. */
 export const FAILING_ROWS_SAMPLE = 10;
 const VERSION_PREFIX = "v-";
+/** Decimals kept of DOUBLE columns in published files. */
+export const FLOAT_DIGITS = 6;
 
 export interface PublishInput {
   config: Config;
@@ -253,9 +255,23 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
       for (const { table_name } of found) {
         // Ordered, so the same warehouse gives the same bytes: marts by their key (the first
         // column), the small metric tables by every column (their keys span several).
+        const columns = await db.query<{ column_name: string; data_type: string }>(
+          `select column_name, data_type from information_schema.columns
+           where table_catalog = 'wh' and table_schema = ${sqlString(layer)} and table_name = ${sqlString(table_name)}
+           order by ordinal_position`,
+        );
+        // Parallel aggregation sums doubles in a varying order, so equal warehouses can differ
+        // in a double's last bits; rounding to FLOAT_DIGITS decimals publishes equal bytes.
+        const select = columns
+          .map((c) =>
+            c.data_type === "DOUBLE" || c.data_type === "FLOAT"
+              ? `round(${ident(c.column_name)}, ${FLOAT_DIGITS}) as ${ident(c.column_name)}`
+              : ident(c.column_name),
+          )
+          .join(", ");
         await writeParquet(
           db,
-          `select * from wh.${ident(layer)}.${ident(table_name)} order by ${layer === "marts" ? "1" : "all"}`,
+          `select ${select} from wh.${ident(layer)}.${ident(table_name)} order by ${layer === "marts" ? "1" : "all"}`,
           join(versionPath, `${table_name}.parquet`),
         );
         const table = await describeFile(db, table_name, layer, dir, versionDir);
