@@ -88,7 +88,7 @@ sessions_per_day as (
     select
         session_date as date_day,
         count(*) as sessions,
-        avg(friction_score) as avg_friction_score,
+        {{ exact_avg("friction_score", 2) }} as avg_friction_score,
         count(case when friction_category = 'high' then 1 end) as high_friction_sessions
 
     from sessions
