@@ -7,8 +7,8 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       ".venv/",
-      ".next/",
-      "out/",
+      "**/.next/",
+      "**/out/",
       "dbt/",
       "public/",
       "next-env.d.ts",

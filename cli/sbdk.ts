@@ -2,14 +2,16 @@
  * sbdk — the command line of sbdk-starter. Drives the same library code as the web app:
  *   sbdk run       generate → load → dbt build → publish, with progress and a summary
  *   sbdk doctor    check Node, Python, dbt, DuckDB, the config and the warehouse
+ *   sbdk export    write the dashboard and quality pages as a static site
  * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SbdkError, isSbdkError } from "@/lib/shared/errors";
 import { loadConfig } from "@/lib/server/config";
 import { runDoctor } from "@/lib/server/doctor";
+import { exportSite, MAX_FILE_BYTES } from "@/lib/server/export";
 import { runPipeline, type PipelineEvent, type PipelineResult } from "@/lib/server/pipeline";
 import { bar, fmtInt, fmtPercent, fmtSeconds, StatusLine, table } from "./format";
 
@@ -20,6 +22,7 @@ const USAGE = `usage: sbdk <command> [options]
 commands:
   run        generate the data, load it into DuckDB, run dbt build (models + tests), publish Parquet
   doctor     check Node, Python, dbt, both DuckDB versions, the config and the warehouse lock
+  export     write the dashboard and quality pages with their Parquet as a static site
   help       show this message
 
 options for run:
@@ -33,6 +36,12 @@ options for run:
 
 options for doctor:
   --config FILE       config file to check
+
+options for export:
+  --config FILE       config file (its publish_path is exported)
+  --out DIR           destination folder, replaced as a whole (default: out/site)
+  --base-path PATH    the URL path the site will be served under (default: /), e.g. /team/sbdk
+  --json              print the result as JSON
 `;
 
 class UsageError extends SbdkError {
@@ -186,6 +195,54 @@ async function commandDoctor(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+function fmtBytes(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;
+}
+
+async function commandExport(args: string[]): Promise<number> {
+  const flags = parse(args, {
+    config: { type: "string" },
+    out: { type: "string" },
+    "base-path": { type: "string" },
+    json: { type: "boolean" },
+  });
+  const config = loadConfig(flags.config ? { file: flags.config } : {});
+  const env = { ...process.env, ...(flags.config ? { SBDK_CONFIG: resolve(flags.config) } : {}) };
+  const say = flags.json ? () => {} : (line: string) => console.log(line);
+  const result = await exportSite(config, {
+    out: flags.out ?? "out/site",
+    basePath: flags["base-path"] ?? "/",
+    env,
+    onStep: (m) => say(`sbdk export: ${m}`),
+  });
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    return 0;
+  }
+  const top = result.files.slice(0, 8);
+  say("");
+  say("Largest files");
+  for (const line of table([
+    ["file", "size"],
+    ...top.map((f) => [f.path, fmtBytes(f.bytes)]),
+    [`… ${result.files.length} files in all`, fmtBytes(result.totalBytes)],
+  ]))
+    say(`  ${line}`);
+  say("");
+  say(
+    `every file is under ${MAX_FILE_BYTES / 1024 / 1024} MiB (largest: ${result.largest.path}, ${fmtBytes(result.largest.bytes)})`,
+  );
+  say(
+    `static site in ${result.out} (${fmtSeconds(result.seconds)}), for the URL path ${result.basePath || "/"}`,
+  );
+  say(
+    result.basePath
+      ? `try it: put the folder at <root>${result.basePath} and serve <root>, e.g. python3 -m http.server -d <root>`
+      : `try it: python3 -m http.server -d ${relative(process.cwd(), result.out) || "."} 8080`,
+  );
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -193,6 +250,8 @@ async function main(argv: string[]): Promise<number> {
       return commandRun(rest);
     case "doctor":
       return commandDoctor(rest);
+    case "export":
+      return commandExport(rest);
     case "help":
     case "--help":
     case "-h":

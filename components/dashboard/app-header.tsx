@@ -2,8 +2,15 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
-/** The bar at the top of every page: name, navigation, and a slot for page status. */
-export function AppHeader(props: { current: "overview" | "quality"; status?: ReactNode }) {
+/**
+ * The bar at the top of every page: name, navigation, a slot for page status and one for
+ * actions (the app's run button; the static site has none).
+ */
+export function AppHeader(props: {
+  current: "overview" | "quality";
+  status?: ReactNode;
+  actions?: ReactNode;
+}) {
   const link = (href: string, label: string, active: boolean) => (
     <Link
       href={href}
@@ -28,7 +35,10 @@ export function AppHeader(props: { current: "overview" | "quality"; status?: Rea
           {link("/", "Overview", props.current === "overview")}
           {link("/quality", "Quality", props.current === "quality")}
         </nav>
-        <div className="ml-auto flex items-center gap-3">{props.status}</div>
+        <div className="ml-auto flex items-center gap-3">
+          {props.status}
+          {props.actions}
+        </div>
       </div>
     </header>
   );

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { PublishManifest } from "@/lib/shared/manifest";
 import { formatDayLong, formatInteger } from "@/lib/shared/dashboard/format";
 
@@ -27,7 +28,7 @@ export function PublishSummary(props: { manifest: PublishManifest }) {
         <h1 className="text-xl font-semibold tracking-tight text-zinc-900">Overview</h1>
         <p className="mt-1 text-sm text-zinc-500">{facts.join(" · ")}</p>
       </div>
-      <a
+      <Link
         href="/quality"
         className={
           notPassing
@@ -38,7 +39,7 @@ export function PublishSummary(props: { manifest: PublishManifest }) {
         {notPassing
           ? `${formatInteger(t.failed)} failing · ${formatInteger(t.warned)} warning of ${formatInteger(t.total)} dbt tests`
           : `All ${formatInteger(t.total)} dbt tests passed`}
-      </a>
+      </Link>
     </div>
   );
 }

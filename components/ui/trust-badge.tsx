@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { cn } from "./cn";
 
 export interface TrustBadgeProps {
@@ -41,7 +42,7 @@ export function TrustBadge(props: TrustBadgeProps) {
       ? "Loading dbt test results"
       : `${tests} dbt tests on ${props.models.join(", ")}: ${tests - failing - warning} pass, ${warning} warn, ${failing} fail`;
   return (
-    <a
+    <Link
       href={props.href}
       title={title}
       data-testid="trust-badge"
@@ -53,7 +54,7 @@ export function TrustBadge(props: TrustBadgeProps) {
     >
       <TrustIcon status={status} />
       {label}
-    </a>
+    </Link>
   );
 }
 

@@ -5,36 +5,52 @@
  * dashboard must work with no network beyond it.
  */
 import * as duckdb from "@duckdb/duckdb-wasm";
+import { ENGINE_URL, STATIC_SITE } from "@/lib/shared/dashboard/constants";
 import { plainRow, type PlainRow } from "@/lib/shared/rows";
 import { engineStore } from "./engine";
 
-/** Served by app/engine/[file]/route.ts from public/duckdb/. */
-export const DUCKDB_ASSETS = "/engine";
-
 export interface BrowserDb {
   query<T extends object = PlainRow>(sql: string): Promise<T[]>;
-  /** Creates (or replaces) a table from an Arrow IPC stream. */
-  insertArrowIPC(table: string, ipc: Uint8Array): Promise<void>;
+  /** Creates (or replaces) a table from an Arrow IPC stream; `append` adds to it instead. */
+  insertArrowIPC(table: string, ipc: Uint8Array, options?: { append?: boolean }): Promise<void>;
 }
 
 let instance: Promise<BrowserDb> | null = null;
 
+/** The absolute URL of an engine file. */
+export function engineFileUrl(name: string): string {
+  return `${window.location.origin}${ENGINE_URL}/${name}`;
+}
+
+/**
+ * The static site ships the 34–39 MB modules gzipped (static hosts cap files at 25 MB): the
+ * page inflates one in memory and hands DuckDB-WASM a blob URL. The app's own server sends
+ * them as they are, with an ETag, so Chrome's compiled-module cache can be reused.
+ */
+async function moduleUrl(url: string): Promise<string> {
+  if (!url.endsWith(".gz")) return url;
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`${url}: HTTP ${res.status}`);
+  const inflated = await new Response(res.body.pipeThrough(new DecompressionStream("gzip"))).blob();
+  return URL.createObjectURL(new Blob([inflated], { type: "application/wasm" }));
+}
+
 async function open(): Promise<BrowserDb> {
-  const origin = window.location.origin;
+  const gz = STATIC_SITE ? ".gz" : "";
   const bundle = await duckdb.selectBundle({
     mvp: {
-      mainModule: `${origin}${DUCKDB_ASSETS}/duckdb-mvp.wasm`,
-      mainWorker: `${origin}${DUCKDB_ASSETS}/duckdb-browser-mvp.worker.js`,
+      mainModule: engineFileUrl(`duckdb-mvp.wasm${gz}`),
+      mainWorker: engineFileUrl("duckdb-browser-mvp.worker.js"),
     },
     eh: {
-      mainModule: `${origin}${DUCKDB_ASSETS}/duckdb-eh.wasm`,
-      mainWorker: `${origin}${DUCKDB_ASSETS}/duckdb-browser-eh.worker.js`,
+      mainModule: engineFileUrl(`duckdb-eh.wasm${gz}`),
+      mainWorker: engineFileUrl("duckdb-browser-eh.worker.js"),
     },
   });
   const worker = new Worker(bundle.mainWorker!);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   performance.mark("sbdk:duckdb-worker");
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+  await db.instantiate(await moduleUrl(bundle.mainModule), bundle.pthreadWorker);
   performance.mark("sbdk:duckdb-instantiated");
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   performance.mark("sbdk:duckdb-opened");
@@ -46,9 +62,9 @@ async function open(): Promise<BrowserDb> {
         .toArray()
         .map((r) => plainRow((r as { toJSON(): Record<string, unknown> }).toJSON())) as T[];
     },
-    async insertArrowIPC(name: string, ipc: Uint8Array): Promise<void> {
-      await conn.query(`drop table if exists "${name.replace(/"/g, '""')}"`);
-      await conn.insertArrowFromIPCStream(ipc, { name, create: true });
+    async insertArrowIPC(name: string, ipc: Uint8Array, options?: { append?: boolean }): Promise<void> {
+      if (!options?.append) await conn.query(`drop table if exists "${name.replace(/"/g, '""')}"`);
+      await conn.insertArrowFromIPCStream(ipc, { name, create: !options?.append });
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The one filter store of the dashboard (zustand), mirrored in the URL: every change replaces
  * the query string, and back/forward restores the filters. One store per page, created from
- * the filters the server parsed from the URL, so the first render matches the link.
+ * the filters the server parsed from the URL, so the first render matches the link (the static
+ * site, rendered ahead of any link, takes the link's filters when it mounts).
  */
 import { createStore, type StoreApi } from "zustand/vanilla";
 import {
@@ -48,6 +49,8 @@ export function syncFiltersWithUrl(store: FiltersStore): () => void {
     if (!sameFilters(filters, store.getState().filters)) store.setState({ filters });
   };
   window.addEventListener("popstate", onPopState);
+  // A static page was rendered without the query string: take the link's filters now.
+  onPopState();
   return () => {
     unsubscribe();
     window.removeEventListener("popstate", onPopState);

@@ -8,6 +8,14 @@ import { z } from "zod";
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_VERSION = 1;
 
+/** A slice of a table's rows in its own Parquet file (the static site splits files over 25 MB). */
+export const tablePartSchema = z.object({
+  file: z.string(),
+  rows: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
 export const publishedTableSchema = z.object({
   name: z.string(),
   /** marts, metrics or quality (dbt test results). */
@@ -18,6 +26,8 @@ export const publishedTableSchema = z.object({
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   columns: z.array(z.object({ name: z.string(), type: z.string() })),
+  /** When present, the rows are in these files (in order) instead of `file`. */
+  parts: z.array(tablePartSchema).optional(),
 });
 
 export const lineageNodeSchema = z.object({
@@ -62,6 +72,7 @@ export const manifestSchema = z.object({
 });
 
 export type PublishedTable = z.infer<typeof publishedTableSchema>;
+export type TablePart = z.infer<typeof tablePartSchema>;
 export type LineageNode = z.infer<typeof lineageNodeSchema>;
 export type DbtSummary = z.infer<typeof dbtSummarySchema>;
 export type PublishManifest = z.infer<typeof manifestSchema>;

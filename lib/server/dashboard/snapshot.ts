@@ -11,20 +11,16 @@ import { readPublishedManifest } from "@/lib/server/publish";
 import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import type { DashboardFilters } from "@/lib/shared/dashboard/filters";
 import { kpiSql, sqlString, testsByModelSql } from "@/lib/shared/dashboard/sql";
-import { toKpis, type Kpis, type ModelTests } from "@/lib/shared/dashboard/types";
+import {
+  toKpis,
+  type DashboardSnapshot,
+  type ModelTests,
+  type OverviewData,
+} from "@/lib/shared/dashboard/types";
+import { SbdkError } from "@/lib/shared/errors";
 import type { PublishManifest } from "@/lib/shared/manifest";
 
-export type DashboardSnapshot =
-  | { status: "missing"; publishPath: string }
-  | {
-      status: "ready";
-      manifest: PublishManifest;
-      /** null when the server could not compute them; the browser then does. */
-      kpis: Kpis | null;
-      tests: ModelTests[] | null;
-      /** Milliseconds the server spent on the figures. */
-      millis: number;
-    };
+export type { DashboardSnapshot, OverviewData };
 
 /** One in-memory DuckDB per publish, with a view per published table. */
 let cached: { key: string; db: Promise<Warehouse> } | null = null;
@@ -49,6 +45,19 @@ function snapshotDb(publishPath: string, manifest: PublishManifest): Promise<War
     previous?.db.then((db) => db.close()).catch(() => undefined);
   }
   return cached.db;
+}
+
+export async function loadOverview(filters: DashboardFilters): Promise<OverviewData> {
+  try {
+    const snapshot = await loadDashboardSnapshot(filters);
+    return snapshot.status === "ready" ? { ...snapshot, filters } : snapshot;
+  } catch (err) {
+    return {
+      status: "error",
+      message: err instanceof Error ? err.message : String(err),
+      hint: err instanceof SbdkError ? err.hint : undefined,
+    };
+  }
 }
 
 export async function loadDashboardSnapshot(filters: DashboardFilters): Promise<DashboardSnapshot> {

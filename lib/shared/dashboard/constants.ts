@@ -1,5 +1,20 @@
-/** Where the browser finds the publish (served by app/published/[...path]/route.ts). */
-export const PUBLISHED_URL = "/published";
+/**
+ * Where the browser finds things. Both values are inlined at build time (next.config.mjs
+ * `env`): the app served by `npm start` lives at the root with its routes; the static site of
+ * `npm run export` can live under any base path and has no server behind it.
+ */
+
+/** The path the site is served under: "" at the root, "/team/sbdk" for a static export there. */
+export const BASE_PATH = process.env.SBDK_BASE_PATH ?? "";
+
+/** True in the static site: no server, no API, no run button; the engine files are gzipped. */
+export const STATIC_SITE = process.env.SBDK_STATIC_SITE === "1";
+
+/** The publish: app/published/[...path]/route.ts, or a folder of the static site. */
+export const PUBLISHED_URL = `${BASE_PATH}/published`;
+
+/** The DuckDB-WASM and parquet-wasm bundles: app/engine/[file]/route.ts, or a folder of the static site. */
+export const ENGINE_URL = `${BASE_PATH}/engine`;
 
 /** The published tables the dashboard queries. */
 export const DASHBOARD_TABLES = [

@@ -1,5 +1,6 @@
 /** Shapes the dashboard passes between the server's first render and the browser. */
-import type { LineageNode } from "@/lib/shared/manifest";
+import type { DashboardFilters } from "./filters";
+import type { LineageNode, PublishManifest } from "@/lib/shared/manifest";
 
 export interface Kpis {
   /** Distinct users with at least one session in the slice. */
@@ -76,3 +77,22 @@ export function trustFor(
   }
   return trust;
 }
+
+/** The dashboard's first render, computed on the server (lib/server/dashboard/snapshot.ts). */
+export type DashboardSnapshot =
+  | { status: "missing"; publishPath: string }
+  | {
+      status: "ready";
+      manifest: PublishManifest;
+      /** null when the server could not compute them; the browser then does. */
+      kpis: Kpis | null;
+      tests: ModelTests[] | null;
+      /** Milliseconds the server spent on the figures. */
+      millis: number;
+    };
+
+/** What the overview page renders: the snapshot with its filters, or why there is none. */
+export type OverviewData =
+  | (Extract<DashboardSnapshot, { status: "ready" }> & { filters: DashboardFilters })
+  | Extract<DashboardSnapshot, { status: "missing" }>
+  | { status: "error"; message: string; hint?: string };

@@ -16,14 +16,18 @@ export class DashboardPage {
   readonly panels: Locator;
   readonly engineStatus: Locator;
 
-  constructor(readonly page: Page) {
+  /** `base`: the path the site is served under ("" for the app; "/sbdk-demo" for an export there). */
+  constructor(
+    readonly page: Page,
+    readonly base = "",
+  ) {
     this.kpis = page.getByTestId("kpis");
     this.panels = page.locator('[data-testid^="chart-"], [data-testid^="table-"]');
     this.engineStatus = page.getByTestId("engine-status");
   }
 
   async goto(query = ""): Promise<void> {
-    await this.page.goto(query ? `/?${query}` : "/");
+    await this.page.goto(query ? `${this.base}/?${query}` : `${this.base}/`);
   }
 
   kpi(name: KpiName): Locator {

@@ -19,6 +19,8 @@ export const PORT = Number(process.env.SBDK_E2E_PORT ?? 3210);
 export const EMPTY_PORT = PORT + 1;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 export const EMPTY_BASE_URL = `http://127.0.0.1:${EMPTY_PORT}`;
+/** A plain static file server over the exported site (tests/e2e/export.spec.ts). */
+export const STATIC_PORT = PORT + 2;
 
 /** A small, fixed dataset: the numbers are deterministic and the pipeline takes seconds. */
 export const E2E_DATA = { seed: 7, users: 1000, days: 14, start_date: "2025-12-01" } as const;
