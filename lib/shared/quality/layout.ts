@@ -113,6 +113,10 @@ export function layoutLineage(input: readonly LayoutNodeInput[], options: Layout
   for (const id of topo) {
     for (const d of deps.get(id)!) column.set(id, Math.max(column.get(id)!, column.get(d)! + 1));
   }
+  // A push can leave a column empty: close the gap (the order of columns, so edges, is kept).
+  const used = [...new Set(column.values())].sort((a, b) => a - b);
+  const compact = new Map(used.map((c, i) => [c, i]));
+  for (const [id, c] of column) column.set(id, compact.get(c)!);
 
   // Rows: start in name order, then sweep right and left ordering each column by the mean
   // position of its neighbours in the columns already ordered.
