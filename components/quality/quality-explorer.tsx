@@ -4,6 +4,7 @@
  * filters in the URL, so clicking a model in the graph filters the table, and a link such as
  * `/quality?models=fct_sessions` opens filtered.
  */
+import { useEffect, useState } from "react";
 import { Panel } from "@/components/ui/panel";
 import { useQualityFilters, type SetQualityFilters } from "@/lib/browser/quality/use-quality-filters";
 import { EMPTY_QUALITY_FILTERS, type QualityFilters } from "@/lib/shared/quality/filters";
@@ -16,12 +17,18 @@ function Explorer(props: {
   report: ReadyQualityReport;
   filters: QualityFilters;
   setFilters: SetQualityFilters;
+  /** False until the browser has taken over (clicks do nothing before). */
+  interactive: boolean;
 }) {
   const { report, filters, setFilters } = props;
   const models = report.nodes.filter((n) => n.resource_type === "model").length;
   const sources = report.nodes.length - models;
   return (
-    <div className="flex flex-col gap-4">
+    <div
+      className="flex flex-col gap-4"
+      data-testid="quality-explorer"
+      data-interactive={props.interactive ? "true" : "false"}
+    >
       <Panel
         title="Lineage"
         description={`${models} models and ${sources} sources from the dbt manifest, coloured by their last build and tests. Click a model to see its tests.`}
@@ -57,7 +64,11 @@ function Explorer(props: {
 /** Reads and writes the filters in the URL. Render inside <Suspense> (useSearchParams). */
 export function QualityExplorer(props: { report: ReadyQualityReport }) {
   const [filters, setFilters] = useQualityFilters();
-  return <Explorer report={props.report} filters={filters} setFilters={setFilters} />;
+  const [interactive, setInteractive] = useState(false);
+  useEffect(() => setInteractive(true), []);
+  return (
+    <Explorer report={props.report} filters={filters} setFilters={setFilters} interactive={interactive} />
+  );
 }
 
 const ignore: SetQualityFilters = () => undefined;
@@ -67,5 +78,7 @@ const ignore: SetQualityFilters = () => undefined;
  * time (the static export) shows this until the browser takes over.
  */
 export function QualityExplorerFallback(props: { report: ReadyQualityReport }) {
-  return <Explorer report={props.report} filters={EMPTY_QUALITY_FILTERS} setFilters={ignore} />;
+  return (
+    <Explorer report={props.report} filters={EMPTY_QUALITY_FILTERS} setFilters={ignore} interactive={false} />
+  );
 }

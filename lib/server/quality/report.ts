@@ -41,7 +41,10 @@ export async function readQualityReport(publishPath: string): Promise<QualityRep
     throw new SbdkError(
       "failed:publish",
       `the test results of the publish in ${publishPath} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
-      { hint: "reload the page; if it persists, run the pipeline again to publish fresh test results:", cause: err },
+      {
+        hint: "reload the page; if it persists, run the pipeline again to publish fresh test results:",
+        cause: err,
+      },
     );
   }
   return buildQualityReport(manifest, rows);
