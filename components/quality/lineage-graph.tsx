@@ -210,7 +210,7 @@ export function LineageGraph(props: {
 }
 
 /** The colour key of the graph. */
-export function LineageLegend() {
+export function LineageLegend(props: { className?: string }) {
   const items = [
     ["pass", "passing"],
     ["warn", "warning"],
@@ -218,7 +218,10 @@ export function LineageLegend() {
     ["skipped", "skipped"],
   ] as const;
   return (
-    <div className="flex items-center gap-3 text-[11px] text-zinc-500" aria-label="Colour key">
+    <div
+      className={cn("flex items-center gap-3 text-[11px] text-zinc-500", props.className)}
+      aria-label="Colour key"
+    >
       {items.map(([health, label]) => (
         <span key={health} className="flex items-center gap-1">
           <svg viewBox="0 0 10 10" className="h-2.5 w-2.5" aria-hidden="true">

@@ -32,9 +32,10 @@ function Explorer(props: {
       <Panel
         title="Lineage"
         description={`${models} models and ${sources} sources from the dbt manifest, coloured by their last build and tests. Click a model to see its tests.`}
-        actions={<LineageLegend />}
+        actions={<LineageLegend className="hidden lg:flex" />}
         data-testid="panel-lineage"
       >
+        <LineageLegend className="mb-3 flex-wrap lg:hidden" />
         <LineageGraph
           nodes={report.nodes}
           selected={filters.models}

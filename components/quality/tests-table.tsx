@@ -67,7 +67,7 @@ export function TestsToolbar(props: {
       <div
         role="group"
         aria-label="Filter by outcome"
-        className="flex h-8 items-center rounded-lg border border-zinc-200 bg-zinc-50 p-0.5 text-xs"
+        className="flex h-8 max-w-full items-center overflow-x-auto rounded-lg border border-zinc-200 bg-zinc-50 p-0.5 text-xs"
       >
         <button
           type="button"
@@ -237,7 +237,7 @@ export function TestsTable(props: {
         {" · failing and warned first"}
       </p>
       <div className="max-h-[640px] overflow-auto rounded-lg border border-zinc-200">
-        <table className="w-full table-fixed border-collapse text-xs" data-testid="tests-table">
+        <table className="w-full min-w-[760px] table-fixed border-collapse text-xs" data-testid="tests-table">
           <thead className="sticky top-0 z-10 bg-zinc-50">
             <tr className="border-b border-zinc-200 text-left text-zinc-500">
               <th scope="col" className="w-8 py-2 pl-2" aria-label="Details" />
