@@ -7,7 +7,7 @@
 import { useEffect, useState } from "react";
 import { Panel } from "@/components/ui/panel";
 import { useQualityFilters, type SetQualityFilters } from "@/lib/browser/quality/use-quality-filters";
-import { EMPTY_QUALITY_FILTERS, type QualityFilters } from "@/lib/shared/quality/filters";
+import type { QualityFilters } from "@/lib/shared/quality/filters";
 import type { ReadyQualityReport } from "@/lib/shared/quality/report";
 import { LineageGraph, LineageLegend } from "./lineage-graph";
 import { ModelTimings } from "./model-timings";
@@ -62,24 +62,15 @@ function Explorer(props: {
   );
 }
 
-/** Reads and writes the filters in the URL. Render inside <Suspense> (useSearchParams). */
+/**
+ * The lineage graph, the tests table and the timings, with the filters of the URL. The server
+ * renders it unfiltered; the browser applies the URL's filters as it takes over.
+ */
 export function QualityExplorer(props: { report: ReadyQualityReport }) {
   const [filters, setFilters] = useQualityFilters();
   const [interactive, setInteractive] = useState(false);
   useEffect(() => setInteractive(true), []);
   return (
     <Explorer report={props.report} filters={filters} setFilters={setFilters} interactive={interactive} />
-  );
-}
-
-const ignore: SetQualityFilters = () => undefined;
-
-/**
- * The same view unfiltered, for where the URL is not known yet: a page prerendered at build
- * time (the static export) shows this until the browser takes over.
- */
-export function QualityExplorerFallback(props: { report: ReadyQualityReport }) {
-  return (
-    <Explorer report={props.report} filters={EMPTY_QUALITY_FILTERS} setFilters={ignore} interactive={false} />
   );
 }

@@ -2,13 +2,12 @@
  * The data-quality page, rendered only from a QualityReport (no request data), so the live
  * server and the static export draw the same page from the same loader.
  */
-import { Suspense } from "react";
 import { MissingPublish } from "@/components/dashboard/missing-publish";
 import { formatInteger } from "@/lib/shared/dashboard/format";
 import { formatDayLong } from "@/lib/shared/dashboard/format";
 import { formatPublishedAt } from "@/lib/shared/quality/format";
 import type { QualityReport, ReadyQualityReport } from "@/lib/shared/quality/report";
-import { QualityExplorer, QualityExplorerFallback } from "./quality-explorer";
+import { QualityExplorer } from "./quality-explorer";
 import { SummaryStrip } from "./summary-strip";
 
 function Verdict(props: { report: ReadyQualityReport }) {
@@ -68,9 +67,7 @@ export function QualityReportView(props: { report: QualityReport }) {
         <Verdict report={report} />
       </div>
       <SummaryStrip report={report} />
-      <Suspense fallback={<QualityExplorerFallback report={report} />}>
-        <QualityExplorer report={report} />
-      </Suspense>
+      <QualityExplorer report={report} />
     </div>
   );
 }

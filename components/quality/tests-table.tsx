@@ -195,13 +195,12 @@ export function TestsTable(props: {
   setFilters: SetQualityFilters;
 }) {
   const { filters, setFilters } = props;
-  // The search box answers every keystroke; the URL follows without adding history entries.
+  // The search box keeps what is typed (the URL keeps it trimmed) and follows the URL when it
+  // changes otherwise: the page taking over a linked search, back and forward.
   const [search, setSearch] = useState(filters.q);
   useEffect(() => {
-    const onPopState = () => setSearch(new URLSearchParams(window.location.search).get("q") ?? "");
-    window.addEventListener("popstate", onPopState);
-    return () => window.removeEventListener("popstate", onPopState);
-  }, []);
+    setSearch((typed) => (typed.trim() === filters.q ? typed : filters.q));
+  }, [filters.q]);
   const onSearch = (q: string) => {
     setSearch(q);
     setFilters({ q }, "replace");

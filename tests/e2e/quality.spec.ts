@@ -127,7 +127,9 @@ test.describe("data-quality page", () => {
     expect(seconds).toEqual([...models.map((m) => m.seconds!)].sort((a, b) => b - a));
   });
 
-  test("clicking a model in the graph shows its tests, clicking it again shows all", async ({ page }) => {
+  test("clicking a model in the graph shows its tests; back, or clicking it again, shows all", async ({
+    page,
+  }) => {
     const tests = await publishedTests();
     const quality = new QualityPage(page);
     await quality.goto();
@@ -141,6 +143,13 @@ test.describe("data-quality page", () => {
     await expect(quality.testRows).toHaveCount(own.length);
     expect((await quality.shownTestIds()).sort()).toEqual(idsOf(own));
     expect(await quality.modelFilterSummary()).toBe(model);
+
+    // Back and forward undo and redo the filter.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/quality$/);
+    await expect(quality.testRows).toHaveCount(tests.length);
+    await page.goForward();
+    await expect(quality.testRows).toHaveCount(own.length);
 
     await quality.node(model).click();
     await expect(page).toHaveURL(/\/quality$/);
