@@ -3,8 +3,7 @@
  * server and the static export draw the same page from the same loader.
  */
 import { MissingPublish } from "@/components/dashboard/missing-publish";
-import { formatInteger } from "@/lib/shared/dashboard/format";
-import { formatDayLong } from "@/lib/shared/dashboard/format";
+import { formatDayLong, formatInteger } from "@/lib/shared/dashboard/format";
 import { formatPublishedAt } from "@/lib/shared/quality/format";
 import type { QualityReport, ReadyQualityReport } from "@/lib/shared/quality/report";
 import { QualityExplorer } from "./quality-explorer";

@@ -18,13 +18,6 @@ import { FailingRows } from "./failing-rows";
 import { StatusBadge } from "./status-badge";
 import { OUTCOME_DOT, OUTCOME_LABEL } from "./tones";
 
-const COUNT_KEY: Record<TestOutcome, "failed" | "warned" | "passed" | "skipped"> = {
-  failed: "failed",
-  warned: "warned",
-  passed: "passed",
-  skipped: "skipped",
-};
-
 function opensDetails(t: QualityTest): boolean {
   return t.status !== "pass" && t.status !== "skipped";
 }
@@ -90,7 +83,7 @@ export function TestsToolbar(props: {
               key={o}
               type="button"
               data-testid={`outcome-${o}`}
-              data-count={counts[COUNT_KEY[o]]}
+              data-count={counts[o]}
               aria-pressed={active}
               onClick={() => toggle(o)}
               className={cn(
@@ -100,7 +93,7 @@ export function TestsToolbar(props: {
             >
               <span aria-hidden="true" className={cn("h-1.5 w-1.5 rounded-full", OUTCOME_DOT[o])} />
               {OUTCOME_LABEL[o]}
-              <span className="text-zinc-400 tabular-nums">{formatInteger(counts[COUNT_KEY[o]])}</span>
+              <span className="text-zinc-400 tabular-nums">{formatInteger(counts[o])}</span>
             </button>
           );
         })}
