@@ -1,19 +1,12 @@
-import { AppHeader } from "@/components/dashboard/app-header";
-import { QualityPlaceholder } from "@/components/quality/quality-placeholder";
-import { loadConfig } from "@/lib/server/config";
-import { readPublishedManifest } from "@/lib/server/publish";
+import { QualityPage } from "@/components/quality/quality-page";
+import { loadQualityPage } from "@/lib/server/quality/report";
 
+// Reads the publish on every request: a pipeline run swaps it under a running server.
 export const dynamic = "force-dynamic";
 
-/** Data quality (test results with failing rows, lineage): for now the dbt summary of the publish. */
-export default async function QualityPage() {
-  const manifest = await readPublishedManifest(loadConfig().publish_path).catch(() => null);
-  return (
-    <>
-      <AppHeader current="quality" />
-      <main className="mx-auto max-w-7xl px-4 pb-16 sm:px-6">
-        <QualityPlaceholder manifest={manifest} />
-      </main>
-    </>
-  );
+export const metadata = { title: "Data quality · sbdk-starter" };
+
+/** Data quality: every dbt test with its failing rows, the lineage graph, model timings. */
+export default async function QualityRoute() {
+  return <QualityPage data={await loadQualityPage()} />;
 }

@@ -9,8 +9,10 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { formatInteger, formatUsd } from "../../lib/shared/dashboard/format";
 import { DashboardPage, KPI_NAMES } from "./pages/dashboard-page";
+import { QualityPage } from "./pages/quality-page";
 import { E2E_CONFIG, E2E_DIR, STATIC_PORT } from "./support/env";
 import { expectedKpis } from "./support/expected";
+import { publishedManifest } from "./support/expected-quality";
 
 const BASE = "/sbdk-demo";
 const ROOT = join(E2E_DIR, "static-root");
@@ -113,5 +115,25 @@ test.describe("the exported static site", () => {
     expect(await dashboard.kpiNumber("users")).toBe(expected.users);
     expect(await dashboard.kpiNumber("sessions")).toBe(expected.sessions);
     expect(await dashboard.kpiNumber("revenue-usd")).toBeCloseTo(expected.revenue_usd, 6);
+  });
+
+  test("the quality page lists the publish's tests, and the dashboard's badges lead to it", async ({
+    page,
+  }, testInfo) => {
+    const counts = publishedManifest().dbt.tests;
+    const quality = new QualityPage(page, `${ORIGIN}${BASE}`);
+    await quality.goto();
+    expect(await quality.summaryNumber("tests")).toBe(counts.total);
+    expect(await quality.summaryNumber("failed")).toBe(counts.failed);
+    await expect(quality.testRows).toHaveCount(counts.total);
+    const path = testInfo.outputPath("export-quality.png");
+    await page.screenshot({ path, fullPage: true });
+    await testInfo.attach("export-quality", { path, contentType: "image/png" });
+
+    const dashboard = new DashboardPage(page, `${ORIGIN}${BASE}`);
+    await dashboard.goto();
+    await page.getByTestId("trust-badge").first().click();
+    await expect(page).toHaveURL(new RegExp(`^${ORIGIN}${BASE}/quality/\\?models=`));
+    await quality.waitForInteractive();
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/server/config";
 import { readManifest, readRunResults } from "@/lib/server/dbt/artifacts";
-import { dbtStateDirs, runDbt } from "@/lib/server/dbt/runner";
+import { dbtStateDirs } from "@/lib/server/dbt/runner";
 import { acquireLock } from "@/lib/server/lock";
 import { runPipeline } from "@/lib/server/pipeline";
 import { publish, readPublishedManifest } from "@/lib/server/publish";
@@ -178,63 +178,6 @@ describe("the pipeline, end to end on real DuckDB and real dbt", () => {
       lock.release();
     }
     expect(await rawChecksums(project.duckdbPath)).toEqual(before);
-  });
-});
-
-describe("data-quality failures are published with their failing rows", () => {
-  it("a successful generation that cost nothing: the business-rule test warns, the publish carries the row", async () => {
-    const project = tempProject({ ...SMALL, users: 200, days: 3 });
-    expect(sbdk(["run", "--config", project.configFile]).status).toBe(0);
-    const config = loadConfig({ file: project.configFile, env: {} });
-    const db = await openWarehouse(config.duckdb_path);
-    let badId: number;
-    try {
-      const [row] = await db.query<{ id: number }>(
-        `select min(generation_id)::bigint as id from raw.raw_generations
-         where status = 'success' and batch_date = (select max(batch_date) from raw.raw_generations)`,
-      );
-      badId = row!.id;
-      await db.run(`update raw.raw_generations set cost_credits = 0 where generation_id = ${badId}`);
-    } finally {
-      db.close();
-    }
-    const build = await runDbt({ config, args: ["build"] });
-    expect(build.exitCode).toBe(0);
-    const { targetPath } = dbtStateDirs(config);
-    const result = await publish({
-      config,
-      runResults: await readRunResults(targetPath),
-      manifest: await readManifest(targetPath),
-    });
-    expect(result.manifest.dbt.tests.warned).toBe(1);
-    expect(result.manifest.dbt.tests.failed).toBe(0);
-    const file = join(
-      project.publishPath,
-      result.manifest.tables.find((t) => t.name === "dbt_test_results")!.file,
-    );
-    const reader = await openWarehouse(":memory:");
-    try {
-      const rows = await reader.query<{
-        test_name: string;
-        status: string;
-        failures: number;
-        model: string | null;
-        failing_rows_json: string;
-      }>(
-        `select test_name, status, failures, model, failing_rows_json from read_parquet('${file}') where status <> 'pass'`,
-      );
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({
-        test_name: "assert_cost_positive_for_successful_generations",
-        status: "warn",
-        failures: 1,
-      });
-      const failing = JSON.parse(rows[0]!.failing_rows_json) as Record<string, unknown>[];
-      expect(failing).toHaveLength(1);
-      expect(Object.values(failing[0]!)).toContain(badId);
-    } finally {
-      reader.close();
-    }
   });
 });
 

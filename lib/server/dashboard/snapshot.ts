@@ -34,7 +34,11 @@ async function openSnapshotDb(publishPath: string, manifest: PublishManifest): P
   return db;
 }
 
-function snapshotDb(publishPath: string, manifest: PublishManifest): Promise<Warehouse> {
+/**
+ * The in-memory DuckDB over a publish (a view per published table), opened once per publish and
+ * shared by the pages that read it (the dashboard's first render, the quality report).
+ */
+export function snapshotDb(publishPath: string, manifest: PublishManifest): Promise<Warehouse> {
   const key = `${publishPath}\n${manifest.generated_at}`;
   if (cached?.key !== key) {
     const previous = cached;
@@ -60,6 +64,14 @@ export async function loadOverview(filters: DashboardFilters): Promise<OverviewD
   }
 }
 
+/**
+ * Forgets the cached DuckDB after a failed read (a publish swapped or pruned under it), so the
+ * next request opens a fresh one. Not closed here: another request may still be reading it.
+ */
+export function forgetSnapshotDb(): void {
+  cached = null;
+}
+
 export async function loadDashboardSnapshot(filters: DashboardFilters): Promise<DashboardSnapshot> {
   const config = loadConfig();
   const manifest = await readPublishedManifest(config.publish_path);
@@ -81,7 +93,7 @@ export async function loadDashboardSnapshot(filters: DashboardFilters): Promise<
   } catch (err) {
     // A publish swapped in mid-query, or files pruned under us: the browser computes instead.
     console.warn(`dashboard snapshot: ${err instanceof Error ? err.message : String(err)}`);
-    cached = null;
+    forgetSnapshotDb();
     return {
       status: "ready",
       manifest,
