@@ -4,6 +4,7 @@ import { EngineStatus } from "@/components/dashboard/engine-status";
 import { MissingPublish } from "@/components/dashboard/missing-publish";
 import { PublishError } from "@/components/dashboard/publish-error";
 import { PublishSummary } from "@/components/dashboard/publish-summary";
+import { RunButton } from "@/components/runs/run-button";
 import { loadDashboardSnapshot, type DashboardSnapshot } from "@/lib/server/dashboard/snapshot";
 import { parseFilters } from "@/lib/shared/dashboard/filters";
 import { SbdkError } from "@/lib/shared/errors";
@@ -21,7 +22,7 @@ export default async function OverviewPage(props: {
   } catch (err) {
     return (
       <>
-        <AppHeader current="overview" />
+        <AppHeader current="overview" actions={<RunButton />} />
         <main className="mx-auto max-w-7xl px-4 pb-16 sm:px-6">
           <PublishError
             message={err instanceof Error ? err.message : String(err)}
@@ -33,7 +34,11 @@ export default async function OverviewPage(props: {
   }
   return (
     <>
-      <AppHeader current="overview" status={snapshot.status === "ready" ? <EngineStatus /> : null} />
+      <AppHeader
+        current="overview"
+        status={snapshot.status === "ready" ? <EngineStatus /> : null}
+        actions={<RunButton />}
+      />
       <main className="mx-auto max-w-7xl px-4 pb-16 sm:px-6">
         {snapshot.status === "missing" ? (
           <MissingPublish publishPath={snapshot.publishPath} />

@@ -2,8 +2,16 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
-/** The bar at the top of every page: name, navigation, and a slot for page status. */
-export function AppHeader(props: { current: "overview" | "quality"; status?: ReactNode }) {
+/**
+ * The bar at the top of every page: name, navigation, a slot for page status and one for
+ * actions. The served app passes its "Run pipeline" button as actions, which also brings the
+ * Runs page into the navigation; the static export, which cannot write, passes none.
+ */
+export function AppHeader(props: {
+  current: "overview" | "quality" | "runs";
+  status?: ReactNode;
+  actions?: ReactNode;
+}) {
   const link = (href: string, label: string, active: boolean) => (
     <Link
       href={href}
@@ -27,8 +35,12 @@ export function AppHeader(props: { current: "overview" | "quality"; status?: Rea
         <nav className="flex items-center gap-1">
           {link("/", "Overview", props.current === "overview")}
           {link("/quality", "Quality", props.current === "quality")}
+          {props.actions ? link("/runs", "Runs", props.current === "runs") : null}
         </nav>
-        <div className="ml-auto flex items-center gap-3">{props.status}</div>
+        <div className="ml-auto flex items-center gap-3">
+          {props.status}
+          {props.actions}
+        </div>
       </div>
     </header>
   );

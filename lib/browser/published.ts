@@ -57,10 +57,19 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
 }
 
 const loaded = new Map<string, Promise<void>>();
+/** Per table, the newest publish asked for: after a new run, an older load must not win. */
+const newest = new Map<string, string>();
+/** Per table, the last insert: inserts of one table happen one after another. */
+const inserts = new Map<string, Promise<void>>();
 
-/** Loads one published table (once per publish) and resolves when it can be queried. */
+/**
+ * Loads one published table (once per publish) and resolves when it can be queried. A new
+ * publish (another generated_at) replaces the table; a load of an older publish that finishes
+ * after it is dropped.
+ */
 export function loadPublishedTable(manifest: PublishManifest, name: string): Promise<void> {
   const key = `${manifest.generated_at}/${name}`;
+  if ((newest.get(name) ?? "") < manifest.generated_at) newest.set(name, manifest.generated_at);
   let p = loaded.get(key);
   if (!p) {
     const table = manifest.tables.find((t) => t.name === name);
@@ -74,12 +83,20 @@ export function loadPublishedTable(manifest: PublishManifest, name: string): Pro
             getBrowserDb(),
           ]);
           const decoded = await decodeParquet(bytes);
-          const started = performance.now();
-          await db.insertArrowIPC(name, decoded.ipc);
-          // Timings for the performance figures (read from the Performance API, never asserted).
-          performance.mark(`sbdk:table:${name}`, {
-            detail: { decodeMs: decoded.decodeMs, insertMs: performance.now() - started, rows: table.rows },
+          const insert = (inserts.get(name) ?? Promise.resolve()).then(async () => {
+            if (newest.get(name) !== manifest.generated_at) return;
+            const started = performance.now();
+            await db.insertArrowIPC(name, decoded.ipc);
+            // Timings for the performance figures (read from the Performance API, never asserted).
+            performance.mark(`sbdk:table:${name}`, {
+              detail: { decodeMs: decoded.decodeMs, insertMs: performance.now() - started, rows: table.rows },
+            });
           });
+          inserts.set(
+            name,
+            insert.catch(() => undefined),
+          );
+          await insert;
         })()
       : Promise.reject(new Error(`the publish has no table ${name}; run \`npm run pipeline\` again`));
     p.catch(() => loaded.delete(key));
