@@ -37,6 +37,10 @@ export function stageCounts(stage: StageProgress): string {
       ? `${formatInteger(stage.done)}${unit}`
       : `${formatInteger(stage.done)}/${formatInteger(stage.total)}${unit}`;
   if (stage.status === "pending" || (stage.status === "skipped" && stage.done === 0)) return "–";
+  // dbt says how many models and tests it found once it has parsed the project.
+  if (stage.status === "running" && stage.total === null && stage.done === 0) {
+    return stage.key === "models" || stage.key === "tests" ? "parsing the project…" : "starting…";
+  }
   switch (stage.key) {
     case "generate":
       return of(" days");

@@ -190,7 +190,6 @@ export class RunStore {
   }
 
   appendLog(id: string, text: string): void {
-    if (!text) return;
     appendFileSync(join(this.runDir(id), LOG_FILE), text.endsWith("\n") ? text : `${text}\n`);
   }
 
