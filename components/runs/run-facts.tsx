@@ -73,6 +73,11 @@ export function RunFacts(props: { run: RunRecord }) {
           <p className="mt-1 font-mono text-xs break-words text-rose-800" data-testid="run-error-message">
             {run.error.message}
           </p>
+          {run.error.details?.length ? (
+            <pre className="mt-2 max-h-40 overflow-auto font-mono text-[11px] whitespace-pre-wrap text-rose-700/90">
+              {run.error.details.slice(0, 10).join("\n")}
+            </pre>
+          ) : null}
           {run.error.hint ? <p className="mt-2 text-xs text-rose-700">{run.error.hint}</p> : null}
           <p className="mt-2 text-xs text-rose-700/80">code {run.error.code}</p>
         </section>

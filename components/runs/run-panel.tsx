@@ -133,6 +133,11 @@ function ErrorBox(props: { error: ApiError; lead: string }) {
       <p className="mt-1 font-mono break-words text-rose-800" data-testid="run-error-message">
         {props.error.message}
       </p>
+      {props.error.details?.[0] ? (
+        <pre className="mt-1 line-clamp-3 font-mono text-[11px] whitespace-pre-wrap text-rose-700/90">
+          {props.error.details[0]}
+        </pre>
+      ) : null}
       {props.error.hint ? <p className="mt-1 text-rose-700">{props.error.hint}</p> : null}
     </div>
   );

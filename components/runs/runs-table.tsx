@@ -14,6 +14,9 @@ function testsCell(run: RunRecord) {
       <span>
         {formatInteger(stage.done - stage.failed - stage.warned - stage.skipped)} passed
         {stage.failed ? <span className="text-rose-700"> · {formatInteger(stage.failed)} failed</span> : null}
+        {stage.skipped ? (
+          <span className="text-zinc-400"> · {formatInteger(stage.skipped)} skipped</span>
+        ) : null}
       </span>
     );
   }

@@ -20,6 +20,7 @@ export interface ApiError {
   message: string;
   field?: string;
   hint?: string;
+  details?: string[];
 }
 
 export type StartRunResult =

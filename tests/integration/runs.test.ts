@@ -2,18 +2,20 @@
  * Runs started over HTTP, end to end: the route handlers called with real Requests, the real
  * queue starting a real `sbdk run` child (real DuckDB, real dbt), the real history on disk.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getEvents } from "@/app/api/runs/[id]/events/route";
 import { GET as getRunRoute } from "@/app/api/runs/[id]/route";
 import { GET as listRunsRoute, POST as postRun } from "@/app/api/runs/route";
+import { readLock } from "@/lib/server/lock";
 import { getRunQueue } from "@/lib/server/runs/queue";
 import { RunStore } from "@/lib/server/runs/store";
 import { manifestSchema } from "@/lib/shared/manifest";
 import { pipelineEventSchema, type PipelineEvent } from "@/lib/shared/pipeline-events";
 import { runRecordSchema, type RunRecord } from "@/lib/shared/runs";
-import { sbdk, tempProject, type TempProject } from "./helpers";
+import { REPO, tempProject, type TempProject } from "./helpers";
 
 const SMALL = { seed: 7, users: 300, days: 3, start_date: "2026-03-01" };
 const BASE = "http://localhost";
@@ -58,6 +60,16 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 async function streamOf(id: string): Promise<{ res: Response; messages: SseMessage[] }> {
   const res = await getEvents(new Request(`${BASE}/api/runs/${id}/events`), params(id));
   return { res, messages: parseSse(await res.text()) };
+}
+
+async function waitFor<T>(probe: () => T | null, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function publishedManifestText(project: TempProject): string {
@@ -247,44 +259,70 @@ describe("runs from the web app, on a real pipeline", () => {
     });
   });
 
-  it("`sbdk run` in a terminal writes a history record the runs page lists", async () => {
+  it("`sbdk run` in a terminal is recorded, refuses web runs while it holds the warehouse, and can be followed live", async () => {
     const before = new Set(store.list().map((r) => r.id));
-    const cli = sbdk(["run", "--config", project.configFile, "--seed", "7"]);
-    expect(cli.status).toBe(0);
-    const added = store.list().filter((r) => !before.has(r.id));
-    expect(added).toHaveLength(1);
-    const run = added[0]!;
-    expect(run).toMatchObject({ trigger: "cli", status: "succeeded", params: { seed: 7 }, exit_code: 0 });
-    expect(cli.stdout).toContain(`sbdk run ${run.id}:`);
-    expect(run.summary?.raw_rows).toBeGreaterThan(0);
-    expect(run.progress.every((s) => s.status === "succeeded")).toBe(true);
-    const log = readFileSync(join(store.runDir(run.id), "log.txt"), "utf8");
-    expect(log).toContain("published 10 Parquet files");
-    const listed = (await (await listRunsRoute(new Request(`${BASE}/api/runs`))).json()) as {
-      runs: RunRecord[];
-    };
-    expect(listed.runs[0]!.id).toBe(run.id);
-  });
+    const child = spawn(
+      process.execPath,
+      [join(REPO, "bin", "sbdk.mjs"), "run", "--config", project.configFile, "--events"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
 
-  it("`sbdk run --events` prints one JSON line per event: the record first, the result last", () => {
-    const cli = sbdk(["run", "--config", project.configFile, "--events"]);
-    expect(cli.status).toBe(0);
-    const lines = cli.stdout
+    // Once it holds the warehouse, a run asked for over HTTP is refused, naming the terminal's run.
+    const run = await waitFor(() => {
+      const added = store.list().find((r) => !before.has(r.id));
+      return added && readLock(project.duckdbPath) ? added : null;
+    });
+    expect(run).toMatchObject({ trigger: "cli", status: "running", params: {} });
+    const refused = await post("{}");
+    expect(refused.status).toBe(409);
+    const refusal = (await refused.json()) as { activeRunId: string; error: { message: string } };
+    expect(refusal.activeRunId).toBe(run.id);
+    expect(refusal.error.message).toMatch(new RegExp(`^a run is in progress \\(${run.id}, started at `));
+
+    // Another process runs it: the stream follows its history files until it ends.
+    const { messages } = await streamOf(run.id);
+    expect(await exited).toBe(0);
+    const done = runRecordSchema.parse(messages.at(-1)!.data);
+    expect(done).toMatchObject({ id: run.id, status: "succeeded", exit_code: 0 });
+    const streamed = messages.filter((m) => m.event === "pipeline").map((m) => m.data);
+    const written = readFileSync(join(store.runDir(run.id), "events.ndjson"), "utf8")
+      .trim()
+      .split("\n");
+    expect(streamed).toEqual(written.map((l) => JSON.parse(l) as unknown));
+    expect(messages.some((m) => m.event === "log")).toBe(true);
+
+    // --events: one JSON line per event on stdout, the record first and the result last.
+    const lines = stdout
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { type: string });
-    expect(lines[0]).toMatchObject({ type: "run", run: { status: "running", trigger: "cli" } });
+    expect(lines[0]).toMatchObject({ type: "run", run: { id: run.id, status: "running" } });
     expect(lines.at(-1)).toMatchObject({
       type: "result",
       status: "succeeded",
       exit_code: 0,
       error: null,
-      run: { status: "succeeded" },
+      run: { id: run.id },
     });
-    for (const line of lines.slice(1, -1))
-      expect(pipelineEventSchema.safeParse(line).success, JSON.stringify(line)).toBe(true);
-    // What a person reads went to stderr.
-    expect(cli.stderr).toMatch(/18\/18 models built/);
+    expect(lines.slice(1, -1)).toEqual(written.map((l) => JSON.parse(l) as unknown));
+    // What a person reads went to stderr, and into the run's log.
+    expect(stderr).toMatch(/18\/18 models built · 143\/143 tests passed/);
+    const log = readFileSync(join(store.runDir(run.id), "log.txt"), "utf8");
+    expect(log).toContain(`sbdk run ${run.id}: seed 7, 300 users × 1, 3 days from 2026-03-01`);
+    expect(log).toContain("published 10 Parquet files");
+
+    const listed = (await (await listRunsRoute(new Request(`${BASE}/api/runs`))).json()) as {
+      runs: RunRecord[];
+    };
+    expect(listed.runs[0]).toMatchObject({ id: run.id, trigger: "cli", status: "succeeded" });
+    expect(listed.runs[0]!.summary?.raw_rows).toBeGreaterThan(0);
   });
 
   it("a failed run says why and leaves the last publish as it was", async () => {
