@@ -143,6 +143,13 @@ async function commandRun(args: string[]): Promise<number> {
   const file = flags.config ? { file: flags.config } : {};
 
   // With --events, stdout carries one JSON line per event and people read stderr.
+  if (flags.events) {
+    // If the reader goes away (the server that started this run stopped), the run goes on:
+    // its history keeps the events and the log.
+    const ignore = () => {};
+    process.stdout.on("error", ignore);
+    process.stderr.on("error", ignore);
+  }
   let resultSent = false;
   const emitLine = (value: StdoutLine) => {
     if (value.type === "result") resultSent = true;
@@ -273,7 +280,8 @@ async function runWithProgress(
     }
     const exitCode = result.failedTests.length ? 1 : 0;
     if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-    else printSummary(result, print);
+    // With --json the summary goes to the run's log only.
+    printSummary(result, print);
     const run = recorder.succeed(result, exitCode);
     if (flags.events) {
       emitLine({
