@@ -24,7 +24,7 @@ export function RunLive(props: { run: RunRecord; log: string; logTruncated: bool
   }, [lines, following]);
 
   return (
-    <div className="grid items-start gap-5 lg:grid-cols-[22rem_1fr]">
+    <div className="grid items-start gap-5 lg:grid-cols-[26rem_1fr]">
       <Panel title="Stages" description={live ? "Live from the run's events" : "As the run recorded them"}>
         <RunStages progress={progress} />
       </Panel>
