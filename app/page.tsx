@@ -1,4 +1,5 @@
 import { OverviewPage } from "@/components/dashboard/overview-page";
+import { RunButton } from "@/components/runs/run-button";
 import { loadOverview } from "@/lib/server/dashboard/snapshot";
 import { parseFilters } from "@/lib/shared/dashboard/filters";
 
@@ -9,5 +10,5 @@ export default async function OverviewRoute(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const filters = parseFilters(await props.searchParams);
-  return <OverviewPage data={await loadOverview(filters)} />;
+  return <OverviewPage data={await loadOverview(filters)} headerActions={<RunButton />} />;
 }

@@ -1,6 +1,7 @@
 /**
  * sbdk — the command line of sbdk-starter. Drives the same library code as the web app:
- *   sbdk run       generate → load → dbt build → publish, with progress and a summary
+ *   sbdk run       generate → load → dbt build → publish, with progress and a summary; the run
+ *                  is kept in the run history the web app's runs page lists
  *   sbdk doctor    check Node, Python, dbt, DuckDB, the config and the warehouse
  *   sbdk export    write the dashboard and quality pages as a static site
  * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress.
@@ -8,11 +9,15 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Config } from "@/lib/shared/config";
 import { SbdkError, isSbdkError } from "@/lib/shared/errors";
+import { isRunId, type RunParams, type RunResultLine, type RunStartLine } from "@/lib/shared/runs";
 import { loadConfig } from "@/lib/server/config";
 import { runDoctor } from "@/lib/server/doctor";
 import { exportSite, MAX_FILE_BYTES } from "@/lib/server/export";
 import { runPipeline, type PipelineEvent, type PipelineResult } from "@/lib/server/pipeline";
+import { failQueuedRun, runErrorOf, startRecordedRun, type RunRecorder } from "@/lib/server/runs/recorder";
+import { RunStore, notFound } from "@/lib/server/runs/store";
 import { bar, fmtInt, fmtPercent, fmtSeconds, StatusLine, table } from "./format";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,6 +38,12 @@ options for run:
   --start-date DATE   first day, YYYY-MM-DD
   --scale X           multiplier on the user base
   --json              print the result as JSON instead of the summary
+  --events            print each progress event as one JSON line on stdout (the summary goes
+                      to stderr); the last line is {"type":"result",…}
+  --run-id ID         execute the run the web app queued as ID, with the settings of its record
+
+Every run is kept in the run history beside the warehouse (<warehouse folder>/runs/<id>/),
+which the web app's runs page lists.
 
 options for doctor:
   --config FILE       config file to check
@@ -58,6 +69,8 @@ const RUN_OPTIONS = {
   "start-date": { type: "string" },
   scale: { type: "string" },
   json: { type: "boolean" },
+  events: { type: "boolean" },
+  "run-id": { type: "string" },
 } satisfies ParseArgsConfig["options"];
 
 function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
@@ -109,9 +122,12 @@ function printSummary(result: PipelineResult, out: (line: string) => void): void
   );
 }
 
-async function commandRun(args: string[]): Promise<number> {
-  const flags = parse(args, RUN_OPTIONS);
-  const overrides = Object.fromEntries(
+/** A line of `sbdk run --events`. */
+type StdoutLine = RunStartLine | PipelineEvent | RunResultLine;
+
+/** Flags that override the config for one run (the params of its record). */
+function runParamsFromFlags(flags: ReturnType<typeof parse<typeof RUN_OPTIONS>>): RunParams {
+  return Object.fromEntries(
     Object.entries({
       seed: numberFlag("seed", flags.seed),
       users: numberFlag("users", flags.users),
@@ -119,12 +135,96 @@ async function commandRun(args: string[]): Promise<number> {
       scale: numberFlag("scale", flags.scale),
       start_date: flags["start-date"],
     }).filter(([, v]) => v !== undefined),
-  );
-  const config = loadConfig({ ...(flags.config ? { file: flags.config } : {}), overrides });
-  const status = new StatusLine();
-  const print = flags.json ? () => {} : (line: string) => status.print(line);
+  ) as RunParams;
+}
+
+async function commandRun(args: string[]): Promise<number> {
+  const flags = parse(args, RUN_OPTIONS);
+  const runId = flags["run-id"];
+  if (flags.events && flags.json) throw new UsageError("--events and --json cannot be combined");
+  const flagParams = runParamsFromFlags(flags);
+  if (runId !== undefined) {
+    if (!isRunId(runId))
+      throw new UsageError(`--run-id expects an id like r-20261123-025801-ab12, got "${runId}"`);
+    if (Object.keys(flagParams).length)
+      throw new UsageError("--run-id takes the run's settings from its record; drop --seed, --users, … ");
+  }
+  const file = flags.config ? { file: flags.config } : {};
+
+  // With --events, stdout carries one JSON line per event and people read stderr.
+  if (flags.events) {
+    // If the reader goes away (the server that started this run stopped), the run goes on:
+    // its history keeps the events and the log.
+    const ignore = () => {};
+    process.stdout.on("error", ignore);
+    process.stderr.on("error", ignore);
+  }
+  let resultSent = false;
+  const emitLine = (value: StdoutLine) => {
+    if (value.type === "result") resultSent = true;
+    process.stdout.write(JSON.stringify(value) + "\n");
+  };
+  let recorder: RunRecorder | null = null;
+  try {
+    let params = flagParams;
+    let store: RunStore;
+    if (runId !== undefined) {
+      // The server queued this run: its record holds the settings.
+      store = RunStore.forConfig(loadConfig(file));
+      const queued = store.readRaw(runId);
+      if (!queued) throw notFound(runId);
+      params = queued.params;
+    }
+    let config: Config;
+    try {
+      config = loadConfig({ ...file, overrides: params });
+    } catch (err) {
+      if (runId !== undefined) failQueuedRun(store!, runId, err, isSbdkError(err) ? err.exitCode : 1);
+      throw err;
+    }
+    store ??= RunStore.forConfig(config);
+    recorder = startRecordedRun({
+      store,
+      config,
+      trigger: "cli",
+      params,
+      ...(runId !== undefined ? { runId } : {}),
+    });
+    if (flags.events) emitLine({ type: "run", run: recorder.run } satisfies RunStartLine);
+    return await runWithProgress(config, recorder, flags, emitLine);
+  } catch (err) {
+    if (flags.events && !resultSent) {
+      emitLine({
+        type: "result",
+        status: "failed",
+        exit_code: isSbdkError(err) ? err.exitCode : 1,
+        run: recorder?.run ?? null,
+        error: runErrorOf(err),
+      } satisfies RunResultLine);
+    }
+    throw err;
+  }
+}
+
+async function runWithProgress(
+  config: Config,
+  recorder: RunRecorder,
+  flags: { json?: boolean | undefined; events?: boolean | undefined },
+  emitLine: (value: StdoutLine) => void,
+): Promise<number> {
+  const status = new StatusLine(flags.events ? process.stderr : process.stdout);
+  // What a person reads goes to the terminal (stderr with --events) and to the run's log.
+  const print = (line: string) => {
+    recorder.log(line);
+    if (!flags.json) status.print(line);
+  };
+  // Milestones a redrawn progress line already shows on a terminal.
+  const milestone = (line: string) => (status.interactive && !flags.json ? recorder.log(line) : print(line));
+  const update = (line: string) => {
+    if (!flags.json) status.update(line);
+  };
   print(
-    `sbdk run: seed ${config.seed}, ${fmtInt(config.users)} users × ${config.scale}, ${config.days} days from ${config.start_date} → ${config.duckdb_path}`,
+    `sbdk run ${recorder.run.id}: seed ${config.seed}, ${fmtInt(config.users)} users × ${config.scale}, ${config.days} days from ${config.start_date} → ${config.duckdb_path}`,
   );
 
   const controller = new AbortController();
@@ -134,14 +234,14 @@ async function commandRun(args: string[]): Promise<number> {
 
   let lastDbtPrint = 0;
   const onEvent = (e: PipelineEvent) => {
-    if (flags.json) return;
+    recorder.event(e);
+    if (flags.events) emitLine(e);
     switch (e.type) {
       case "day":
-        status.update(
+        update(
           `generate+load ${bar(e.day, e.days)} day ${e.day}/${e.days} (${e.date}) ${fmtInt(e.rows)} rows`,
         );
-        if (!status.interactive && (e.day === e.days || e.day % 10 === 0))
-          print(`  loaded day ${e.day}/${e.days} (${e.date})`);
+        if (e.day === e.days || e.day % 10 === 0) milestone(`  loaded day ${e.day}/${e.days} (${e.date})`);
         break;
       case "stage":
         if (e.status === "finished" && e.stage !== "generate")
@@ -151,31 +251,57 @@ async function commandRun(args: string[]): Promise<number> {
       case "dbt": {
         const p = e.progress;
         const line = `dbt ${bar(p.done, p.total)} ${p.done}/${p.total} · models ${p.modelsBuilt} · tests ${p.testsPassed} passed${p.testsFailed ? `, ${p.testsFailed} failed` : ""}${p.current ? ` · ${p.current}` : ""}`;
-        status.update(line);
-        if (
-          !status.interactive &&
-          e.event.type === "finished" &&
-          (p.done === p.total || performance.now() - lastDbtPrint > 5000)
-        ) {
+        update(line);
+        if (e.event.type === "finished" && (p.done === p.total || performance.now() - lastDbtPrint > 5000)) {
           lastDbtPrint = performance.now();
-          print(`  ${line}`);
+          milestone(`  ${line}`);
         }
         if (e.event.type === "finished" && !["success", "pass", "skipped"].includes(e.event.status)) {
           print(`  ${e.event.status.toUpperCase()} ${e.event.name}`);
         }
+        if (e.event.type === "log" && (e.event.level === "error" || e.event.level === "warn")) {
+          recorder.log(`  dbt ${e.event.level}: ${e.event.message}`);
+        }
         break;
       }
       case "table":
-        status.update(`publish ${e.table.name} (${fmtInt(e.table.rows)} rows)`);
+        update(`publish ${e.table.name} (${fmtInt(e.table.rows)} rows)`);
         break;
     }
   };
 
   try {
-    const result = await runPipeline(config, { onEvent, signal: controller.signal });
+    let result: PipelineResult;
+    try {
+      result = await runPipeline(config, { onEvent, signal: controller.signal });
+    } catch (err) {
+      const run = recorder.fail(err, isSbdkError(err) ? err.exitCode : 1);
+      if (flags.events) {
+        emitLine({
+          type: "result",
+          status: "failed",
+          exit_code: run.exit_code ?? 1,
+          run,
+          error: run.error,
+        } satisfies RunResultLine);
+      }
+      throw err;
+    }
+    const exitCode = result.failedTests.length ? 1 : 0;
     if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-    else printSummary(result, print);
-    return result.failedTests.length ? 1 : 0;
+    // With --json the summary goes to the run's log only.
+    printSummary(result, print);
+    const run = recorder.succeed(result, exitCode);
+    if (flags.events) {
+      emitLine({
+        type: "result",
+        status: "succeeded",
+        exit_code: exitCode,
+        run,
+        error: null,
+      } satisfies RunResultLine);
+    }
+    return exitCode;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

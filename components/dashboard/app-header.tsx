@@ -4,10 +4,11 @@ import { cn } from "@/components/ui/cn";
 
 /**
  * The bar at the top of every page: name, navigation, a slot for page status and one for
- * actions (the app's run button; the static site has none).
+ * actions. The served app passes its "Run pipeline" button as actions, which also brings the
+ * Runs page into the navigation; the static export, which cannot write, passes none.
  */
 export function AppHeader(props: {
-  current: "overview" | "quality";
+  current: "overview" | "quality" | "runs";
   status?: ReactNode;
   actions?: ReactNode;
 }) {
@@ -34,6 +35,7 @@ export function AppHeader(props: {
         <nav className="flex items-center gap-1">
           {link("/", "Overview", props.current === "overview")}
           {link("/quality", "Quality", props.current === "quality")}
+          {props.actions ? link("/runs", "Runs", props.current === "runs") : null}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           {props.status}

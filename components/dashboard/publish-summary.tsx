@@ -7,6 +7,7 @@ const stamp = new Intl.DateTimeFormat("en-US", {
   day: "numeric",
   hour: "2-digit",
   minute: "2-digit",
+  second: "2-digit",
   hour12: false,
   timeZone: "UTC",
 });
@@ -23,7 +24,12 @@ export function PublishSummary(props: { manifest: PublishManifest }) {
     `dbt ${m.dbt.dbt_version}: ${m.dbt.models.built}/${m.dbt.models.total} models`,
   ];
   return (
-    <div className="flex flex-wrap items-end justify-between gap-3" data-testid="publish-summary">
+    <div
+      className="flex flex-wrap items-end justify-between gap-3"
+      data-testid="publish-summary"
+      data-generated-at={m.generated_at}
+      data-version={m.tables[0]?.file.split("/")[0] ?? ""}
+    >
       <div>
         <h1 className="text-xl font-semibold tracking-tight text-zinc-900">Overview</h1>
         <p className="mt-1 text-sm text-zinc-500">{facts.join(" · ")}</p>

@@ -17,7 +17,8 @@ export function lockPath(duckdbPath: string): string {
   return `${duckdbPath}.lock`;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (a process we may not signal still exists). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -7,10 +7,10 @@ import "server-only";
  */
 import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
-import type { PublishedTable } from "@/lib/shared/manifest";
+import type { PipelineEvent } from "@/lib/shared/pipeline-events";
 import { baseUsers } from "./config";
 import { readManifest, type RunResults } from "./dbt/artifacts";
-import { emptyProgress, foldProgress, type DbtProgress, type DbtProgressEvent } from "./dbt/events";
+import { emptyProgress, foldProgress } from "./dbt/events";
 import { dbtFailure, dbtStateDirs, runDbt, type DbtEffects } from "./dbt/runner";
 import { acquireLock } from "./lock";
 import { publish, summarizeRun, type PublishResult } from "./publish";
@@ -18,22 +18,7 @@ import { RAW_SCHEMA, RAW_TABLE_NAMES, type RawTable } from "./warehouse/schema";
 import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "./warehouse/load";
 
-export const PIPELINE_STAGES = ["generate", "load", "dbt", "publish"] as const;
-export type PipelineStage = (typeof PIPELINE_STAGES)[number];
-
-export type PipelineEvent =
-  | { type: "stage"; stage: PipelineStage; status: "started" | "finished"; seconds?: number }
-  | {
-      type: "day";
-      day: number;
-      days: number;
-      date: string;
-      rows: number;
-      generateSeconds: number;
-      loadSeconds: number;
-    }
-  | { type: "dbt"; event: DbtProgressEvent; progress: DbtProgress }
-  | { type: "table"; table: PublishedTable };
+export { PIPELINE_STAGES, type PipelineEvent, type PipelineStage } from "@/lib/shared/pipeline-events";
 
 export interface RawStats {
   rows: Record<RawTable, number>;

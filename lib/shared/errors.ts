@@ -13,10 +13,22 @@ export const ERROR_KINDS = {
 
 export type ErrorKind = keyof typeof ERROR_KINDS;
 export type ErrorStage =
-  "config" | "generate" | "load" | "warehouse" | "dbt" | "publish" | "pipeline" | "setup" | "cli" | "export";
+  | "config"
+  | "generate"
+  | "load"
+  | "warehouse"
+  | "dbt"
+  | "publish"
+  | "pipeline"
+  | "runs"
+  | "setup"
+  | "cli"
+  | "export";
 export type ErrorCode = `${ErrorKind}:${ErrorStage}`;
 
 export interface SbdkErrorOptions {
+  /** The input field that was wrong (a config key, a request body field). */
+  field?: string;
   /** What the user can do about it. */
   hint?: string;
   /** Extra lines shown under the message (e.g. the tail of dbt's output). */
@@ -28,6 +40,7 @@ export class SbdkError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: string[];
+  readonly field: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: SbdkErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -35,6 +48,7 @@ export class SbdkError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.details = options.details ?? [];
+    this.field = options.field;
   }
 
   get kind(): ErrorKind {
@@ -56,10 +70,11 @@ export class SbdkError extends Error {
     return lines.join("\n");
   }
 
-  toJSON(): { code: ErrorCode; message: string; hint?: string; details?: string[] } {
+  toJSON(): { code: ErrorCode; message: string; field?: string; hint?: string; details?: string[] } {
     return {
       code: this.code,
       message: this.message,
+      ...(this.field ? { field: this.field } : {}),
       ...(this.hint ? { hint: this.hint } : {}),
       ...(this.details.length ? { details: this.details } : {}),
     };

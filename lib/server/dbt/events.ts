@@ -4,33 +4,9 @@
  * Pure: no I/O, shared by the CLI progress bar and the web app's live run view.
  */
 import { z } from "zod";
+import type { DbtProgress, DbtProgressEvent, DbtResourceType } from "@/lib/shared/pipeline-events";
 
-export type DbtResourceType = "model" | "test" | "seed" | "snapshot" | "source" | "unit_test" | "other";
-
-export type DbtProgressEvent =
-  | { type: "parsed"; stats: string }
-  | {
-      type: "started";
-      uniqueId: string;
-      resourceType: DbtResourceType;
-      name: string;
-      index: number;
-      total: number;
-    }
-  | {
-      type: "finished";
-      uniqueId: string;
-      resourceType: DbtResourceType;
-      name: string;
-      /** dbt's status: success, error, skipped for models; pass, fail, warn, error for tests. */
-      status: string;
-      index: number;
-      total: number;
-      seconds: number;
-      failures: number | null;
-    }
-  | { type: "summary"; pass: number; warn: number; error: number; skip: number; total: number }
-  | { type: "log"; level: string; message: string };
+export type { DbtProgress, DbtProgressEvent, DbtResourceType };
 
 const lineSchema = z.object({
   info: z.object({ name: z.string(), level: z.string(), msg: z.string().optional() }),
@@ -152,19 +128,6 @@ export function parseDbtLogLine(line: string): DbtProgressEvent | null {
       return null;
     }
   }
-}
-
-/** Counts of a build so far, folded from progress events. */
-export interface DbtProgress {
-  total: number;
-  done: number;
-  modelsBuilt: number;
-  modelsFailed: number;
-  testsPassed: number;
-  testsFailed: number;
-  testsWarned: number;
-  skipped: number;
-  current: string | null;
 }
 
 export function emptyProgress(): DbtProgress {
