@@ -120,7 +120,12 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
       await ensureRawSchema(db);
       // Days beyond this config's range (from an earlier, longer run) are not part of this warehouse.
       await dropDaysOutside(db, config.start_date, addDays(config.start_date, config.days - 1));
-      const params = { seed: config.seed, baseUsers: baseUsers(config), startDate: config.start_date };
+      const params = {
+        seed: config.seed,
+        baseUsers: baseUsers(config),
+        startDate: config.start_date,
+        growth: config.growth,
+      };
       for (let day = 1; day <= config.days; day++) {
         if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
         const stats = await generateAndLoadDay(db, params, day);
