@@ -13,7 +13,16 @@ export const ERROR_KINDS = {
 
 export type ErrorKind = keyof typeof ERROR_KINDS;
 export type ErrorStage =
-  "config" | "generate" | "load" | "warehouse" | "dbt" | "publish" | "pipeline" | "setup" | "cli";
+  | "config"
+  | "generate"
+  | "load"
+  | "warehouse"
+  | "dbt"
+  | "publish"
+  | "pipeline"
+  | "simulate"
+  | "setup"
+  | "cli";
 export type ErrorCode = `${ErrorKind}:${ErrorStage}`;
 
 export interface SbdkErrorOptions {
