@@ -23,7 +23,9 @@ belongs to the Node process (one writer per DuckDB file).
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -40,7 +42,35 @@ FORWARDED_EVENTS = {
 }
 
 
+def end_with_parent() -> None:
+    """
+    A job killed with SIGKILL cannot stop its worker, and a worker left running would go on
+    writing the warehouse under the next job. So the worker ends with the process that started
+    it: at once on Linux (PR_SET_PDEATHSIG), else within half a second (it polls its parent).
+    """
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except Exception:  # noqa: BLE001 - not Linux: the poll below does it
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="sbdk-parent-watch", daemon=True).start()
+
+
 def main() -> int:
+    end_with_parent()
     protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
