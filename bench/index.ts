@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "@/lib/server/config";
@@ -273,7 +273,7 @@ if (!flags.only || flags.only === "simulate") {
   simulation = await benchSimulate({
     users: Number(flags["sim-users"] ?? 10_000),
     days: Number(flags["sim-days"] ?? 30),
-    threads: Number(flags["sim-threads"] ?? 1),
+    threads: flags["sim-threads"] ? Number(flags["sim-threads"]) : Math.min(4, availableParallelism()),
     keep: Boolean(flags.keep),
   });
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { dbtStateDirs } from "@/lib/server/dbt/runner";
 import { loadConfig } from "@/lib/server/config";
 import { readSimulation, readWeeklyGrowth } from "@/lib/server/simulation/state";
-import { openWarehouse } from "@/lib/server/warehouse/duckdb";
+import { openWarehouse, openWarehouseWaiting } from "@/lib/server/warehouse/duckdb";
 import { simulationManifestSchema, type SimulationManifest } from "@/lib/shared/simulation";
 import { REPO, sbdk, tempProject, type TempProject } from "./helpers";
 
@@ -59,7 +59,8 @@ function readSimulationJson(project: TempProject): SimulationManifest {
 }
 
 async function stateOf(project: TempProject) {
-  const db = await openWarehouse(project.duckdbPath, { readOnly: true });
+  // A killed run's dbt worker may need a moment to let go of the file.
+  const db = await openWarehouseWaiting(project.duckdbPath, 5_000, { readOnly: true });
   try {
     return await readSimulation(db);
   } finally {
@@ -306,6 +307,17 @@ describe("sbdk simulate, day by day on real DuckDB and real dbt", () => {
     const withoutSummaries = (x: Record<string, string>) =>
       Object.fromEntries(Object.entries(x).filter(([k]) => k !== "simulation.days"));
     expect(withoutSummaries(checksums)).toEqual(withoutSummaries(aChecksums));
+  });
+
+  it("continues with the simulation's own parameters when the config changed, and says so", async () => {
+    const res = sbdk(["simulate", "--days", "1", "--skip-dbt", "--config", c.configFile], { SBDK_SEED: "9" });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain(
+      "note: the config differs from the simulation in the warehouse, which keeps its own seed 7;",
+    );
+    expect(dayLines(res.stdout)).toHaveLength(1);
+    expect(dayLines(res.stdout)[0]).toMatch(/^Day {2}5 \(2026-03-05\)\.\.\. .* · dbt skipped$/);
+    expect((await stateOf(c))?.seed).toBe(7);
   });
 
   it("refuses bad flags with the usage and exit code 2, creating nothing", () => {

@@ -10,6 +10,7 @@ import "server-only";
  * dbt runs in one long-lived worker for the whole run (dbt/session.ts): starting dbt and
  * parsing the project are paid once, not every day.
  */
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { Config, GrowthParams } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
@@ -28,7 +29,7 @@ import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
 import { batchDateOf, dayContext, type GeneratorSettings } from "@/lib/server/generators";
 import { acquireLock } from "@/lib/server/lock";
 import { publish } from "@/lib/server/publish";
-import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
+import { openWarehouse, openWarehouseWaiting, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "@/lib/server/warehouse/load";
 import { writeDaySnapshot } from "./snapshot";
 import {
@@ -36,9 +37,9 @@ import {
   ensureSimulationSchema,
   finishDay,
   latestRawDate,
+  readDaySummaries,
   readSimulation,
   readWeeklyGrowth,
-  recordDay,
   startSimulation,
   type DayTimings,
   type SimulationState,
@@ -82,7 +83,10 @@ export interface SimulateOptions {
   skipDbt?: boolean;
   /** Build the models without their tests (`dbt run`). */
   skipTests?: boolean;
-  /** dbt threads (default 1: dbt's own work is single-threaded Python; DuckDB parallelises each query). */
+  /**
+   * dbt threads (default: one per core, at most 4). dbt's own work is Python under one lock,
+   * but while one thread waits on DuckDB another compiles the next node.
+   */
   dbtThreads?: number;
   onEvent?: (event: SimulationEvent) => void;
   signal?: AbortSignal;
@@ -169,31 +173,17 @@ function settingsOf(
   return { seed: state.seed, baseUsers: state.baseUsers, startDate: state.startDate, growth: state.growth };
 }
 
-/** What differs between the config and a simulation being continued, as notes. */
+/** What differs between the config and a simulation being continued, as a note. */
 function configDifferences(config: Config, state: SimulationState): string[] {
-  const wanted = {
-    seed: config.seed,
-    "users × scale": configBaseUsers(config),
-    start_date: config.start_date,
-    growth: JSON.stringify(config.growth),
-  };
-  const stored = {
-    seed: state.seed,
-    "users × scale": state.baseUsers,
-    start_date: state.startDate,
-    growth: JSON.stringify(state.growth),
-  };
-  const differing = (Object.keys(wanted) as Array<keyof typeof wanted>).filter(
-    (k) => wanted[k] !== stored[k],
-  );
-  if (differing.length === 0) return [];
+  const kept: string[] = [];
+  if (config.seed !== state.seed) kept.push(`seed ${state.seed}`);
+  if (configBaseUsers(config) !== state.baseUsers) kept.push(`base of ${state.baseUsers} users`);
+  if (config.start_date !== state.startDate) kept.push(`start date ${state.startDate}`);
+  if (JSON.stringify(config.growth) !== JSON.stringify(state.growth)) kept.push("growth parameters");
+  if (kept.length === 0) return [];
   return [
-    `continuing with the simulation's own ${differing.join(", ")} (${differing
-      .filter((k) => k !== "growth")
-      .map((k) => `${k} ${stored[k]}`)
-      .join(
-        ", ",
-      )}${differing.includes("growth") ? `${differing.length > 1 ? ", " : ""}its growth parameters` : ""}); the config's differ: use reset to start over with them`,
+    `the config differs from the simulation in the warehouse, which keeps its own ${kept.join(", ")}; ` +
+      "reset to start over with the config's",
   ];
 }
 
@@ -221,7 +211,7 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
   const now = options.now ?? (() => new Date());
   const signal = options.signal;
   const days = options.days ?? config.days;
-  const threads = options.dbtThreads ?? 1;
+  const threads = options.dbtThreads ?? Math.min(4, availableParallelism());
   const runStarted = performance.now();
   const lock = acquireLock(config.duckdb_path, "simulation");
   let session: DbtSession | null = null;
@@ -229,8 +219,11 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
     // 1. The simulation to run: the warehouse's, or a new one.
     let state: SimulationState;
     let started = false;
+    let earlier: DaySummary[] = [];
     const notes: string[] = [];
-    const db = await openWarehouse(config.duckdb_path);
+    // The job lock is ours, so a process still holding the file is one that is going away
+    // (the dbt worker of a job killed a moment ago): give it a few seconds.
+    const db = await openWarehouseWaiting(config.duckdb_path, 5_000);
     try {
       await ensureRawSchema(db);
       await ensureSimulationSchema(db);
@@ -248,6 +241,7 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
         await checkConsistent(db, existing);
         dayContext(settingsOf(existing), existing.lastDay + days); // refuses a range its ids cannot number
         notes.push(...configDifferences(config, existing));
+        earlier = await readDaySummaries(db, existing.lastDay);
         state = existing;
       } else {
         const fresh = {
@@ -303,6 +297,7 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
 
     // 3. The days.
     const simulated: SimulatedDay[] = [];
+    const history = [...earlier];
     for (let day = fromDay; day <= toDay; day++) {
       if (signal?.aborted) throw cancelled(day);
       const result = await simulateDay({
@@ -311,12 +306,15 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
         day,
         session,
         manifest,
+        history,
+        firstBuild: day === fromDay,
         threads,
         options,
         emit,
         now,
       });
       simulated.push(result);
+      history.push(result.summary);
       state = { ...state, lastDay: day, dbtDay: options.skipDbt ? state.dbtDay : day };
     }
 
@@ -353,11 +351,29 @@ interface DayInput {
   day: number;
   session: DbtSession | null;
   manifest: Manifest | null;
+  /** The summaries of the days before, for the snapshot. */
+  history: readonly DaySummary[];
+  firstBuild: boolean;
   threads: number;
   options: SimulateOptions;
   emit: (event: SimulationEvent) => void;
   now: () => Date;
 }
+
+/**
+ * What a day's build selects after the first one of a run: everything but the views. A view is
+ * only its SQL, which cannot change within a run (the project is parsed once), so rebuilding it
+ * every day would only cost time; its tests still run every day. (`--exclude` would not do:
+ * dbt's indirect selection would drop the tests of the excluded views with them.)
+ */
+export const SELECT_ALL_BUT_VIEWS = [
+  "config.materialized:table",
+  "config.materialized:incremental",
+  "resource_type:test",
+  "resource_type:unit_test",
+  "resource_type:seed",
+  "resource_type:snapshot",
+];
 
 /** The dbt command of a day: its window, a full refresh when the marts are not this simulation's yet. */
 export function dayDbtArgs(input: {
@@ -366,6 +382,8 @@ export function dayDbtArgs(input: {
   dbtDay: number;
   skipTests: boolean;
   threads: number;
+  /** The run's first build (it also builds the views). */
+  firstBuild: boolean;
 }): string[] {
   const windowStart = batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1);
   const windowEnd = batchDateOf(input.startDate, input.day);
@@ -374,6 +392,7 @@ export function dayDbtArgs(input: {
     "--vars",
     JSON.stringify({ batch_start: windowStart, batch_end: windowEnd }),
     ...(input.dbtDay === 0 ? ["--full-refresh"] : []),
+    ...(input.firstBuild ? [] : ["--select", ...SELECT_ALL_BUT_VIEWS]),
     "--threads",
     String(input.threads),
     // Warnings and errors still reach logs/dbt.log; a debug line per query is what slows dbt.
@@ -396,18 +415,20 @@ function testsOf(results: RunResults): DayTests {
 }
 
 async function simulateDay(input: DayInput): Promise<SimulatedDay> {
-  const { config, state, day, session, manifest, options, emit, now } = input;
+  const { config, state, day, session, manifest, history, options, emit, now } = input;
   const signal = options.signal;
   const date = batchDateOf(state.startDate, day);
   const dayStarted = performance.now();
   emit({ type: "day-started", day, date });
 
-  // Generate and load: one transaction that replaces the day.
+  // Generate and load (one transaction that replaces the day), then the day's figures.
   emit({ type: "stage", day, stage: "generate", status: "started" });
   let db = await openWarehouse(config.duckdb_path);
   let stats: Awaited<ReturnType<typeof generateAndLoadDay>>;
+  let summary: DaySummary;
   try {
     stats = await generateAndLoadDay(db, settingsOf(state), day);
+    summary = await computeDaySummary(db, day, date, null);
   } finally {
     db.close();
   }
@@ -427,6 +448,7 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
       dbtDay: state.dbtDay,
       skipTests: options.skipTests ?? false,
       threads: input.threads,
+      firstBuild: input.firstBuild,
     });
     let progress = emptyProgress();
     const t0 = performance.now();
@@ -448,46 +470,46 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
       args[0],
       `day ${day} is not finished and the last publish is unchanged; fix the cause and run again to redo it`,
     ));
+    if (!options.skipTests) summary = { ...summary, tests: testsOf(results) };
     emit({ type: "stage", day, stage: "dbt", status: "finished", seconds: dbtSeconds });
   }
   if (signal?.aborted) throw cancelled(day);
-
-  // The day's summary, and how far dbt got.
-  db = await openWarehouse(config.duckdb_path);
-  let summary: DaySummary;
-  try {
-    summary = await computeDaySummary(db, day, date, results && !options.skipTests ? testsOf(results) : null);
-    await recordDay(
-      db,
-      summary,
-      { generate: stats.generateMs / 1000, load: stats.loadMs / 1000, dbt: dbtSeconds },
-      session ? day : state.dbtDay,
-      now(),
-    );
-  } finally {
-    db.close();
-  }
 
   // Publish: the marts for the dashboard, the day's snapshot for replay.
   let publishSeconds = 0;
   if (session && results && manifest) {
     emit({ type: "stage", day, stage: "publish", status: "started" });
     const t0 = performance.now();
-    await publish({ config, runResults: results, manifest, now });
-    await writeDaySnapshot({ config, simulation: state, summary, now });
+    const published = await publish({ config, runResults: results, manifest, now });
+    await writeDaySnapshot({
+      config,
+      simulation: state,
+      published: published.manifest,
+      summaries: [...history.filter((d) => d.day < day), summary],
+      now,
+    });
     publishSeconds = (performance.now() - t0) / 1000;
     emit({ type: "stage", day, stage: "publish", status: "finished", seconds: publishSeconds });
   }
 
+  // The day is done: its summary and how far the simulation got, in one transaction.
+  const generate = stats.generateMs / 1000;
+  const load = stats.loadMs / 1000;
   db = await openWarehouse(config.duckdb_path);
   try {
-    await finishDay(db, day, publishSeconds, now());
+    await finishDay(
+      db,
+      summary,
+      { generate, load, dbt: dbtSeconds, publish: publishSeconds },
+      session ? day : state.dbtDay,
+      now(),
+    );
   } finally {
     db.close();
   }
   const timings: DayTimings = {
-    generate: stats.generateMs / 1000,
-    load: stats.loadMs / 1000,
+    generate,
+    load,
     dbt: dbtSeconds,
     dbtCpu,
     publish: publishSeconds,

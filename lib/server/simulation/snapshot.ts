@@ -1,16 +1,17 @@
 import "server-only";
 /**
  * Per-day snapshots of a simulation in the publish folder, so the browser can replay it with no
- * server: after day D is published, the small metric tables as they stand that day
- * (daily_metrics, weekly_growth, tier_summary) and the day summaries so far become Parquet in
+ * server: after day D is published, the small metric tables as published that day
+ * (daily_metrics, weekly_growth, tier_summary) and the day summaries so far are kept in
  * simulation/<simulation id>/day-DDDD/, and simulation.json lists every day with its files.
  * Each day's folder appears whole (written aside, then renamed), and simulation.json is swapped
  * by rename, so a reader sees the days before or after, never half a day.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
+import type { PublishManifest } from "@/lib/shared/manifest";
 import {
   DAY_SUMMARIES_TABLE,
   SIMULATION_DIR,
@@ -22,15 +23,17 @@ import {
   type SimulationManifest,
   type SnapshotFile,
 } from "@/lib/shared/simulation";
-import { FLOAT_DIGITS, publishedSelectSql, sha256File, writeParquet } from "@/lib/server/publish";
-import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
-import { DAY_SUMMARY_COLUMNS, DAYS_TABLE, type SimulationState } from "./state";
+import { FLOAT_DIGITS, sha256File, writeParquet } from "@/lib/server/publish";
+import { openWarehouse } from "@/lib/server/warehouse/duckdb";
+import type { SimulationState } from "./state";
 
 export interface DaySnapshotInput {
   config: Config;
   simulation: Pick<SimulationState, "simulationId" | "seed" | "baseUsers" | "startDate" | "growth">;
-  /** The day just published. */
-  summary: DaySummary;
+  /** The day's publish: its metric tables are the snapshot's. */
+  published: PublishManifest;
+  /** The summaries of every day so far, the day just published last. */
+  summaries: readonly DaySummary[];
   now?: () => Date;
 }
 
@@ -42,23 +45,6 @@ export interface DaySnapshotResult {
 /** The folder of a day's snapshot, relative to the publish folder. */
 export function snapshotDir(simulationId: string, day: number): string {
   return `${SIMULATION_DIR}/${simulationId}/day-${String(day).padStart(4, "0")}`;
-}
-
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-async function describe(
-  db: Warehouse,
-  publishPath: string,
-  name: string,
-  file: string,
-): Promise<SnapshotFile> {
-  const path = join(publishPath, file);
-  const [count] = await db.query<{ n: number }>(
-    `select count(*)::bigint as n from read_parquet(${sqlString(path)})`,
-  );
-  return { name, file, rows: count?.n ?? 0, bytes: (await stat(path)).size, sha256: await sha256File(path) };
 }
 
 /** Reads simulation.json of a publish folder, or null when there is none (or it is unreadable). */
@@ -77,14 +63,58 @@ export async function readSimulationManifest(publishPath: string): Promise<Simul
   }
 }
 
+/** The day summaries as a Parquet file: one row per day, in order (no timings: equal days, equal bytes). */
+async function writeDaySummaries(summaries: readonly DaySummary[], file: string): Promise<number> {
+  const db = await openWarehouse(":memory:");
+  try {
+    await db.run(`create table day_summaries (
+      day integer, date_day varchar, new_users bigint, total_users bigint, active_users bigint,
+      sessions bigint, generations bigint, successful_generations bigint, success_rate double,
+      orders bigint, revenue_usd double, tests_passed integer, tests_failed integer,
+      tests_warned integer)`);
+    const column = <T>(pick: (d: DaySummary) => T) => summaries.map(pick);
+    await db.appendColumns("day_summaries", [
+      column((d) => d.day),
+      column((d) => d.date),
+      column((d) => d.new_users),
+      column((d) => d.total_users),
+      column((d) => d.active_users),
+      column((d) => d.sessions),
+      column((d) => d.generations),
+      column((d) => d.successful_generations),
+      column((d) => d.success_rate),
+      column((d) => d.orders),
+      column((d) => d.revenue_usd),
+      column((d) => d.tests?.passed ?? null),
+      column((d) => d.tests?.failed ?? null),
+      column((d) => d.tests?.warned ?? null),
+    ]);
+    await writeParquet(
+      db,
+      `select * replace (
+         date_day::date as date_day,
+         round(success_rate, ${FLOAT_DIGITS}) as success_rate,
+         revenue_usd::decimal(18, 2) as revenue_usd
+       ) from day_summaries order by day`,
+      file,
+    );
+    return summaries.length;
+  } finally {
+    db.close();
+  }
+}
+
 /**
- * Writes day `summary.day`'s snapshot and lists it in simulation.json, replacing the day if it
- * was there and dropping later days (a re-run day is the simulation's latest). The day's dbt
- * build and its summary row must be in the warehouse.
+ * Writes the snapshot of the day just published (the last of `summaries`) and lists it in
+ * simulation.json, replacing the day if it was there and dropping later ones (a re-run day is
+ * the simulation's latest). The metric tables are the publish's own files, copied: the
+ * snapshot of a day is exactly what the dashboard showed that day.
  */
 export async function writeDaySnapshot(input: DaySnapshotInput): Promise<DaySnapshotResult> {
   const started = performance.now();
-  const { config, simulation, summary } = input;
+  const { config, simulation, published, summaries } = input;
+  const summary = summaries.at(-1);
+  if (!summary) throw new Error("writeDaySnapshot needs the summary of the day");
   const now = input.now ?? (() => new Date());
   const publishPath = config.publish_path;
   const dayDir = snapshotDir(simulation.simulationId, summary.day);
@@ -94,44 +124,38 @@ export async function writeDaySnapshot(input: DaySnapshotInput): Promise<DaySnap
   await mkdir(tmpDir, { recursive: true });
 
   const files: SnapshotFile[] = [];
-  const db = await openWarehouse(":memory:");
   try {
-    await db.run(`attach ${sqlString(config.duckdb_path)} as wh (read_only)`);
-    const selects: Array<[string, string]> = [];
-    for (const table of SNAPSHOT_METRIC_TABLES) {
-      const [exists] = await db.query<{ n: number }>(
-        `select count(*)::bigint as n from information_schema.tables
-         where table_catalog = 'wh' and table_schema = 'metrics' and table_name = ${sqlString(table)}`,
-      );
-      if (!exists?.n) {
-        throw new SbdkError("failed:publish", `the warehouse has no metrics.${table} to snapshot`, {
+    for (const name of SNAPSHOT_METRIC_TABLES) {
+      const table = published.tables.find((t) => t.name === name && t.layer === "metrics");
+      if (!table) {
+        throw new SbdkError("failed:publish", `the publish has no metrics table ${name} to snapshot`, {
           hint: "the dbt project must build it; run `sbdk simulate` again after fixing the project",
         });
       }
-      selects.push([table, await publishedSelectSql(db, "wh", "metrics", table, "all")]);
+      await copyFile(join(publishPath, table.file), join(tmpDir, `${name}.parquet`));
+      files.push({
+        name,
+        file: `${dayDir}/${name}.parquet`,
+        rows: table.rows,
+        bytes: table.bytes,
+        sha256: table.sha256,
+      });
     }
-    const summaryColumns = DAY_SUMMARY_COLUMNS.map((c) =>
-      c === "success_rate" ? `round(${c}, ${FLOAT_DIGITS}) as ${c}` : c,
-    ).join(", ");
-    selects.push([
-      DAY_SUMMARIES_TABLE,
-      `select ${summaryColumns} from wh.${DAYS_TABLE.schema}.${DAYS_TABLE.table}
-       where day <= ${summary.day} order by day`,
-    ]);
-    for (const [name, select] of selects) {
-      await writeParquet(db, select, join(tmpDir, `${name}.parquet`));
-    }
+    const summariesFile = join(tmpDir, `${DAY_SUMMARIES_TABLE}.parquet`);
+    const rows = await writeDaySummaries(summaries, summariesFile);
+    files.push({
+      name: DAY_SUMMARIES_TABLE,
+      file: `${dayDir}/${DAY_SUMMARIES_TABLE}.parquet`,
+      rows,
+      bytes: (await stat(summariesFile)).size,
+      sha256: await sha256File(summariesFile),
+    });
     const finalDir = join(publishPath, dayDir);
     await rm(finalDir, { recursive: true, force: true });
     await rename(tmpDir, finalDir);
-    for (const [name] of selects) {
-      files.push(await describe(db, publishPath, name, `${dayDir}/${name}.parquet`));
-    }
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true });
     throw err;
-  } finally {
-    db.close();
   }
 
   const previous = await readSimulationManifest(publishPath);

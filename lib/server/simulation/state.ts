@@ -6,7 +6,8 @@ import "server-only";
  *
  * `last_day` is the last day whose every step finished (load, dbt, publish); `dbt_day` the last
  * day dbt built the marts through (0 when this simulation has not built them yet: the next
- * build is a full refresh). A day is redone whole from its load when a run stopped inside it.
+ * build is a full refresh). Both move only when a day finishes, so a run stopped inside a day
+ * leaves them at the day before, and the next run redoes the day whole from its load.
  */
 import { growthSchema, type GrowthParams } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
@@ -98,8 +99,8 @@ const DDL = `
     recorded_at timestamp not null
   );`;
 
-/** The columns of a day summary as the snapshots publish them (no timings: equal days, equal bytes). */
-export const DAY_SUMMARY_COLUMNS = [
+/** The columns of a day summary (the rest of the table is timings). */
+const DAY_SUMMARY_COLUMNS = [
   "day",
   "date_day",
   "new_users",
@@ -115,8 +116,6 @@ export const DAY_SUMMARY_COLUMNS = [
   "tests_failed",
   "tests_warned",
 ] as const;
-
-export const DAYS_TABLE = { schema: SIMULATION_SCHEMA, table: "days" } as const;
 
 export async function ensureSimulationSchema(db: Warehouse): Promise<void> {
   await db.run(DDL);
@@ -266,14 +265,14 @@ export async function computeDaySummary(
 }
 
 /**
- * Records day `summary.day` once its dbt build is done, in one transaction: its summary row
- * (replacing one from an earlier attempt) and how far dbt got. The day is not finished until
- * `finishDay`.
+ * Marks day `summary.day` finished, in one transaction: its summary row (replacing one from an
+ * earlier attempt, dropping any later day), how far dbt got, and the day as the last one done:
+ * the next run starts at the day after.
  */
-export async function recordDay(
+export async function finishDay(
   db: Warehouse,
   summary: DaySummary,
-  timings: Omit<DayTimings, "publish" | "total" | "dbtCpu">,
+  timings: Omit<DayTimings, "total" | "dbtCpu">,
   dbtDay: number,
   now: Date,
 ): Promise<void> {
@@ -286,22 +285,8 @@ export async function recordDay(
        ${summary.day}, date ${sqlString(summary.date)}, ${summary.new_users}, ${summary.total_users},
        ${summary.active_users}, ${summary.sessions}, ${summary.generations}, ${summary.successful_generations},
        ${num(summary.success_rate)}, ${summary.orders}, ${summary.revenue_usd}, ${num(t?.passed)}, ${num(t?.failed)},
-       ${num(t?.warned)}, ${timings.generate}, ${timings.load}, ${timings.dbt}, null, ${ts});`,
-    `update ${SIMULATION} set dbt_day = ${dbtDay}, updated_at = ${ts};`,
-  ]);
-}
-
-/** Marks day `day` finished: the next run starts at day + 1. */
-export async function finishDay(
-  db: Warehouse,
-  day: number,
-  publishSeconds: number,
-  now: Date,
-): Promise<void> {
-  const ts = sqlTimestamp(now);
-  await transaction(db, [
-    `update ${DAYS} set publish_seconds = ${publishSeconds} where day = ${day};`,
-    `update ${SIMULATION} set last_day = ${day}, updated_at = ${ts};`,
+       ${num(t?.warned)}, ${timings.generate}, ${timings.load}, ${timings.dbt}, ${timings.publish}, ${ts});`,
+    `update ${SIMULATION} set last_day = ${summary.day}, dbt_day = ${dbtDay}, updated_at = ${ts};`,
   ]);
 }
 
