@@ -88,8 +88,7 @@ sessions_per_day as (
     select
         session_date as date_day,
         count(*) as sessions,
-        -- Exact decimals, so the mean does not depend on the order rows arrive in.
-        cast(avg(cast(friction_score as {{ dbt.type_numeric() }})) as {{ type_double() }}) as avg_friction_score,
+        {{ exact_avg("friction_score", 2) }} as avg_friction_score,
         count(case when friction_category = 'high' then 1 end) as high_friction_sessions
 
     from sessions

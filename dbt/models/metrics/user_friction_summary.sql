@@ -21,9 +21,7 @@ friction_per_user as (
         user_id,
         count(*) as session_count,
         cast(sum(generation_count) as {{ dbt.type_bigint() }}) as generation_count,
-        -- Averaged as exact decimals: a sum of doubles depends on the order rows arrive in, and
-        -- rounding such a mean to 2 decimals could then give two equal warehouses different values.
-        cast(avg(cast(friction_score as {{ dbt.type_numeric() }})) as {{ type_double() }}) as avg_friction_score,
+        {{ exact_avg("friction_score", 2) }} as avg_friction_score,
         max(friction_score) as max_friction_score,
         count(case when friction_category = 'medium' then 1 end) as medium_friction_session_count,
         count(case when friction_category = 'high' then 1 end) as high_friction_session_count
