@@ -104,7 +104,6 @@ export async function benchSimulate(options: SimulateBenchOptions): Promise<Simu
     dbtDay: lastDay,
     skipTests: false,
     threads: options.threads,
-    firstBuild: false,
   });
   const firstProcess = await runDbt({ config, args });
   const secondProcess = await runDbt({ config, args });

@@ -307,7 +307,6 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
         session,
         manifest,
         history,
-        firstBuild: day === fromDay,
         threads,
         options,
         emit,
@@ -353,27 +352,11 @@ interface DayInput {
   manifest: Manifest | null;
   /** The summaries of the days before, for the snapshot. */
   history: readonly DaySummary[];
-  firstBuild: boolean;
   threads: number;
   options: SimulateOptions;
   emit: (event: SimulationEvent) => void;
   now: () => Date;
 }
-
-/**
- * What a day's build selects after the first one of a run: everything but the views. A view is
- * only its SQL, which cannot change within a run (the project is parsed once), so rebuilding it
- * every day would only cost time; its tests still run every day. (`--exclude` would not do:
- * dbt's indirect selection would drop the tests of the excluded views with them.)
- */
-export const SELECT_ALL_BUT_VIEWS = [
-  "config.materialized:table",
-  "config.materialized:incremental",
-  "resource_type:test",
-  "resource_type:unit_test",
-  "resource_type:seed",
-  "resource_type:snapshot",
-];
 
 /** The dbt command of a day: its window, a full refresh when the marts are not this simulation's yet. */
 export function dayDbtArgs(input: {
@@ -382,8 +365,6 @@ export function dayDbtArgs(input: {
   dbtDay: number;
   skipTests: boolean;
   threads: number;
-  /** The run's first build (it also builds the views). */
-  firstBuild: boolean;
 }): string[] {
   const windowStart = batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1);
   const windowEnd = batchDateOf(input.startDate, input.day);
@@ -392,7 +373,6 @@ export function dayDbtArgs(input: {
     "--vars",
     JSON.stringify({ batch_start: windowStart, batch_end: windowEnd }),
     ...(input.dbtDay === 0 ? ["--full-refresh"] : []),
-    ...(input.firstBuild ? [] : ["--select", ...SELECT_ALL_BUT_VIEWS]),
     "--threads",
     String(input.threads),
     // Warnings and errors still reach logs/dbt.log; a debug line per query is what slows dbt.
@@ -448,7 +428,6 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
       dbtDay: state.dbtDay,
       skipTests: options.skipTests ?? false,
       threads: input.threads,
-      firstBuild: input.firstBuild,
     });
     let progress = emptyProgress();
     const t0 = performance.now();

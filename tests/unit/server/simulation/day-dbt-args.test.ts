@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dayDbtArgs } from "@/lib/server/simulation/simulate";
 
-const base = { startDate: "2025-12-01", skipTests: false, threads: 1, firstBuild: false };
+const base = { startDate: "2025-12-01", skipTests: false, threads: 1 };
 const varsOf = (args: string[]) => JSON.parse(args[args.indexOf("--vars") + 1]!) as Record<string, string>;
 
 describe("the dbt command of a simulated day", () => {
@@ -31,12 +31,8 @@ describe("the dbt command of a simulated day", () => {
     expect(dayDbtArgs({ ...base, day: 3, dbtDay: 0 })).toContain("--full-refresh");
   });
 
-  it("builds the views on the run's first day only, and every test every day", () => {
-    expect(dayDbtArgs({ ...base, day: 3, dbtDay: 2, firstBuild: true })).not.toContain("--select");
-    const later = dayDbtArgs({ ...base, day: 4, dbtDay: 3 });
-    const selected = later.slice(later.indexOf("--select") + 1, later.indexOf("--threads"));
-    expect(selected).toContain("resource_type:test");
-    expect(selected.some((s) => s.includes("view"))).toBe(false);
+  it("builds every model and runs every test every day", () => {
+    expect(dayDbtArgs({ ...base, day: 4, dbtDay: 3 })).not.toContain("--select");
   });
 
   it("runs the models without tests when tests are skipped", () => {
