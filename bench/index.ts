@@ -1,18 +1,20 @@
 /**
  * npm run bench — throughput and timings of the pipeline at the default scale and a large one:
  * rows/s generated and loaded, dbt build seconds next to the same models (and tests) run as
- * plain SQL in DuckDB, publish seconds, and peak memory of Node and of dbt.
+ * plain SQL in DuckDB, publish seconds, and peak memory of Node and of dbt; then the day-by-day
+ * simulation (bench/simulate.ts): the split of each day and how it grows with the days.
  *
- *   npm run bench                     default and large scale
- *   npm run bench -- --only default   one of them (default | large)
+ *   npm run bench                     default and large scale, then the simulation
+ *   npm run bench -- --only default   one of them (default | large | simulate)
  *   npm run bench -- --large-users N  base users of the large scale
+ *   npm run bench -- --sim-days N     days of the simulation (default 30; --sim-users, --sim-threads)
  *
  * Figures go to stdout and to bench/results/<timestamp>.json. Speed is measured here, never
  * asserted in tests; the machine is shared, so read medians and ratios, not single numbers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "@/lib/server/config";
@@ -24,6 +26,7 @@ import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "@/lib/server/warehouse/load";
 import { RAW_TABLE_NAMES, type RawTable } from "@/lib/server/warehouse/schema";
 import type { Config } from "@/lib/shared/config";
+import { benchSimulate, type SimulateBenchResult } from "./simulate";
 
 interface ScaleSpec {
   name: string;
@@ -36,6 +39,9 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     "large-users": { type: "string" },
     "large-days": { type: "string" },
+    "sim-days": { type: "string" },
+    "sim-users": { type: "string" },
+    "sim-threads": { type: "string" },
     keep: { type: "boolean" },
   },
 });
@@ -262,38 +268,49 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
 
 const results: ScaleResult[] = [];
 for (const spec of SCALES) results.push(await benchScale(spec));
+let simulation: SimulateBenchResult | null = null;
+if (!flags.only || flags.only === "simulate") {
+  simulation = await benchSimulate({
+    users: Number(flags["sim-users"] ?? 10_000),
+    days: Number(flags["sim-days"] ?? 30),
+    threads: flags["sim-threads"] ? Number(flags["sim-threads"]) : Math.min(4, availableParallelism()),
+    keep: Boolean(flags.keep),
+  });
+}
 
-console.log("\nsummary");
-console.log(
-  [
-    "scale",
-    "raw rows",
-    "gen+load rows/s",
-    "dbt build s",
-    "plain SQL s",
-    "dbt/plain",
-    "publish s",
-    "peak node MB",
-    "peak dbt MB",
-  ].join(" | "),
-);
-for (const r of results) {
+if (results.length > 0) {
+  console.log("\nsummary");
   console.log(
     [
-      r.scale,
-      fmt(r.totalRows),
-      fmt(r.generateLoadRowsPerSecond),
-      fmt(r.dbtBuildSeconds, 1),
-      fmt(r.plainModelsSeconds + r.plainTestsSeconds, 1),
-      `${fmt(r.dbtVsPlain, 2)}×`,
-      fmt(r.publishSeconds, 2),
-      fmt(r.peakNodeMb),
-      fmt(r.peakDbtMb),
+      "scale",
+      "raw rows",
+      "gen+load rows/s",
+      "dbt build s",
+      "plain SQL s",
+      "dbt/plain",
+      "publish s",
+      "peak node MB",
+      "peak dbt MB",
     ].join(" | "),
   );
+  for (const r of results) {
+    console.log(
+      [
+        r.scale,
+        fmt(r.totalRows),
+        fmt(r.generateLoadRowsPerSecond),
+        fmt(r.dbtBuildSeconds, 1),
+        fmt(r.plainModelsSeconds + r.plainTestsSeconds, 1),
+        `${fmt(r.dbtVsPlain, 2)}×`,
+        fmt(r.publishSeconds, 2),
+        fmt(r.peakNodeMb),
+        fmt(r.peakDbtMb),
+      ].join(" | "),
+    );
+  }
 }
 const outDir = join(PACKAGE_ROOT, "bench", "results");
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(outFile, JSON.stringify({ node: process.version, results }, null, 2));
+writeFileSync(outFile, JSON.stringify({ node: process.version, results, simulation }, null, 2));
 console.log(`\nwritten to ${outFile}`);

@@ -2,6 +2,7 @@
  * sbdk — the command line of sbdk-starter. Drives the same library code as the web app:
  *   sbdk run       generate → load → dbt build → publish, with progress and a summary; the run
  *                  is kept in the run history the web app's runs page lists
+ *   sbdk simulate  the same as daily batches, one line a day, continuing where it stopped
  *   sbdk doctor    check Node, Python, dbt, DuckDB, the config and the warehouse
  *   sbdk export    write the dashboard and quality pages as a static site
  * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress.
@@ -18,7 +19,17 @@ import { exportSite, MAX_FILE_BYTES } from "@/lib/server/export";
 import { runPipeline, type PipelineEvent, type PipelineResult } from "@/lib/server/pipeline";
 import { failQueuedRun, runErrorOf, startRecordedRun, type RunRecorder } from "@/lib/server/runs/recorder";
 import { RunStore, notFound } from "@/lib/server/runs/store";
-import { bar, fmtInt, fmtPercent, fmtSeconds, StatusLine, table } from "./format";
+import { simulate, type SimulationEvent, type SimulationResult } from "@/lib/server/simulation/simulate";
+import {
+  bar,
+  fmtInt,
+  fmtPercent,
+  fmtSeconds,
+  simulationDayLine,
+  StatusLine,
+  table,
+  weeklyGrowthTable,
+} from "./format";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -26,6 +37,7 @@ const USAGE = `usage: sbdk <command> [options]
 
 commands:
   run        generate the data, load it into DuckDB, run dbt build (models + tests), publish Parquet
+  simulate   run the pipeline day by day: generate, load, dbt build (incremental) + tests, publish
   doctor     check Node, Python, dbt, both DuckDB versions, the config and the warehouse lock
   export     write the dashboard and quality pages with their Parquet as a static site
   help       show this message
@@ -44,6 +56,15 @@ options for run:
 
 Every run is kept in the run history beside the warehouse (<warehouse folder>/runs/<id>/),
 which the web app's runs page lists.
+
+options for simulate:
+  --days N            days to simulate after the last one done (default: the config's days)
+  --reset             start over at day 1 (otherwise continue where the last run stopped)
+  --seed N            seed of a new simulation (a different seed needs --reset)
+  --skip-dbt          only generate and load (nothing is built, tested or published)
+  --skip-tests        build the models without their tests
+  --config FILE       config file
+  --json              print the result as JSON instead of the daily lines
 
 options for doctor:
   --config FILE       config file to check
@@ -71,6 +92,16 @@ const RUN_OPTIONS = {
   json: { type: "boolean" },
   events: { type: "boolean" },
   "run-id": { type: "string" },
+} satisfies ParseArgsConfig["options"];
+
+const SIMULATE_OPTIONS = {
+  config: { type: "string" },
+  days: { type: "string" },
+  reset: { type: "boolean" },
+  seed: { type: "string" },
+  "skip-dbt": { type: "boolean" },
+  "skip-tests": { type: "boolean" },
+  json: { type: "boolean" },
 } satisfies ParseArgsConfig["options"];
 
 function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
@@ -308,6 +339,118 @@ async function runWithProgress(
   }
 }
 
+/** A whole-number flag at least `min`, or a usage error naming it. */
+function wholeFlag(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+    throw new UsageError(`--${name} expects a whole number of ${min} or more, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function printSimulationEnd(
+  result: SimulationResult,
+  out: (line: string) => void,
+  publishPath: string,
+): void {
+  out("");
+  out("Weekly growth");
+  for (const line of weeklyGrowthTable(result.weekly)) out(`  ${line}`);
+  const sum = (pick: (d: SimulationResult["days"][number]) => number) =>
+    result.days.reduce((total, d) => total + pick(d), 0);
+  const n = result.days.length;
+  out("");
+  if (n > 0) {
+    const dbt = sum((d) => d.timings.dbt);
+    out(
+      `time: generate ${fmtSeconds(sum((d) => d.timings.generate))} · load ${fmtSeconds(sum((d) => d.timings.load))} · ` +
+        `dbt ${fmtSeconds(dbt)}${result.dbtStartSeconds !== null ? ` (+ ${fmtSeconds(result.dbtStartSeconds)} to start dbt once)` : ""} · ` +
+        `publish ${fmtSeconds(sum((d) => d.timings.publish))} · total ${fmtSeconds(result.totalSeconds)} ` +
+        `(${fmtSeconds(result.totalSeconds / n)} a day)`,
+    );
+  }
+  if (result.dbtStartSeconds !== null && n > 0) {
+    out(
+      `published day ${result.toDay} to ${publishPath}, with a snapshot of every day for replay (simulation.json)`,
+    );
+  }
+}
+
+async function commandSimulate(args: string[]): Promise<number> {
+  const flags = parse(args, SIMULATE_OPTIONS);
+  const days = wholeFlag("days", flags.days, 1);
+  const seed = wholeFlag("seed", flags.seed, 0);
+  if (flags["skip-dbt"] && flags["skip-tests"]) {
+    throw new UsageError("--skip-dbt already skips the tests: give one of --skip-dbt and --skip-tests");
+  }
+  const config = loadConfig(flags.config ? { file: flags.config } : {});
+  const status = new StatusLine();
+  const print = flags.json ? () => {} : (line: string) => status.print(line);
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const skipDbt = Boolean(flags["skip-dbt"]);
+  const onEvent = (e: SimulationEvent) => {
+    if (flags.json) return;
+    switch (e.type) {
+      case "start":
+        print(
+          `sbdk simulate: ${e.started ? "new simulation" : "continuing simulation"} ${e.simulationId} · seed ${e.seed}, ` +
+            `base ${fmtInt(e.baseUsers)} users · days ${e.fromDay}–${e.toDay} → ${config.duckdb_path}`,
+        );
+        for (const note of e.notes) print(`note: ${note}`);
+        status.update("loading dbt …");
+        break;
+      case "dbt-ready":
+        print(
+          `dbt loaded in ${fmtSeconds(e.startSeconds)} (parse ${fmtSeconds(e.parseSeconds)}), kept for every day`,
+        );
+        break;
+      case "day-started":
+        status.update(`Day ${String(e.day).padStart(2)} (${e.date})... generate + load`);
+        break;
+      case "dbt": {
+        const p = e.progress;
+        status.update(
+          `Day ${String(e.day).padStart(2)}... dbt ${bar(p.done, p.total, 20)} ${p.done}/${p.total}${p.current ? ` · ${p.current}` : ""}`,
+        );
+        if (e.event.type === "finished" && !["success", "pass", "skipped"].includes(e.event.status)) {
+          print(`  ${e.event.status.toUpperCase()} ${e.event.name}`);
+        }
+        break;
+      }
+      case "stage":
+        if (e.stage === "publish" && e.status === "started")
+          status.update(`Day ${String(e.day).padStart(2)}... publish`);
+        break;
+      case "day":
+        print(simulationDayLine(e.summary, skipDbt ? "skipped" : "built"));
+        break;
+    }
+  };
+
+  try {
+    const result = await simulate(config, {
+      ...(days !== undefined ? { days } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      reset: Boolean(flags.reset),
+      skipDbt,
+      skipTests: Boolean(flags["skip-tests"]),
+      onEvent,
+      signal: controller.signal,
+    });
+    if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    else printSimulationEnd(result, print, config.publish_path);
+    return result.days.some((d) => (d.summary.tests?.failed ?? 0) > 0) ? 1 : 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
 async function commandDoctor(args: string[]): Promise<number> {
   const flags = parse(args, { config: { type: "string" } });
   const { checks } = await runDoctor({ rootDir: ROOT, ...(flags.config ? { file: flags.config } : {}) });
@@ -374,6 +517,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "run":
       return commandRun(rest);
+    case "simulate":
+      return commandSimulate(rest);
     case "doctor":
       return commandDoctor(rest);
     case "export":

@@ -7,7 +7,7 @@ import "server-only";
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { z } from "zod";
+import { ZodObject, type z } from "zod";
 import { CONFIG_ENV, NUMERIC_KEYS, configSchema, type Config, type ConfigValues } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 
@@ -43,15 +43,39 @@ function formatIssues(error: z.ZodError, source: string): string[] {
   return error.issues.map((issue) => {
     const field = issue.path.length ? issue.path.join(".") : "(top level)";
     if (issue.code === "unrecognized_keys") {
-      return `${source}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} — expected only ${Object.keys(configSchema.shape).join(", ")}`;
+      const where = issue.path.length ? ` in "${issue.path.join(".")}"` : "";
+      return `${source}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${where} — expected only ${knownKeys(issue.path).join(", ")}`;
     }
     return `${source}: "${field}": ${issue.message}`;
   });
 }
 
+/** The keys the config accepts at `path` (the top level, `growth`, `growth.tier_activity`, …). */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = configSchema;
+  for (const key of path) {
+    const shape = objectShape(schema);
+    const next = shape?.[String(key)];
+    if (!next) return [];
+    schema = next;
+  }
+  return Object.keys(objectShape(schema) ?? {});
+}
+
+/** The shape of an object schema, looking through defaults and optionals. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | null {
+  let current: unknown = schema;
+  for (let i = 0; i < 5 && current; i++) {
+    if (current instanceof ZodObject) return current.shape as Record<string, z.ZodType>;
+    const def = (current as { def?: { innerType?: unknown } }).def;
+    current = def?.innerType ?? null;
+  }
+  return null;
+}
+
 function readEnvOverrides(env: Record<string, string | undefined>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(CONFIG_ENV) as [keyof ConfigValues, string][]) {
+  for (const [key, name] of Object.entries(CONFIG_ENV) as [keyof typeof CONFIG_ENV, string][]) {
     const raw = env[name];
     if (raw === undefined || raw === "") continue;
     if (NUMERIC_KEYS.has(key)) {

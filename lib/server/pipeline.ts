@@ -9,11 +9,13 @@ import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 import type { PipelineEvent } from "@/lib/shared/pipeline-events";
 import { baseUsers } from "./config";
-import { readManifest, type RunResults } from "./dbt/artifacts";
+import { readManifest } from "./dbt/artifacts";
 import { emptyProgress, foldProgress } from "./dbt/events";
-import { dbtFailure, dbtStateDirs, runDbt, type DbtEffects } from "./dbt/runner";
+import { checkBuild, type summarizeRun } from "./dbt/outcome";
+import { dbtStateDirs, runDbt, type DbtEffects } from "./dbt/runner";
 import { acquireLock } from "./lock";
-import { publish, summarizeRun, type PublishResult } from "./publish";
+import { clearSimulation } from "./simulation/state";
+import { publish, type PublishResult } from "./publish";
 import { RAW_SCHEMA, RAW_TABLE_NAMES, type RawTable } from "./warehouse/schema";
 import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "./warehouse/load";
@@ -103,9 +105,16 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
     const db = await openWarehouse(config.duckdb_path);
     try {
       await ensureRawSchema(db);
+      // This run rewrites every day, so a day-by-day simulation the warehouse held is over.
+      await clearSimulation(db);
       // Days beyond this config's range (from an earlier, longer run) are not part of this warehouse.
       await dropDaysOutside(db, config.start_date, addDays(config.start_date, config.days - 1));
-      const params = { seed: config.seed, baseUsers: baseUsers(config), startDate: config.start_date };
+      const params = {
+        seed: config.seed,
+        baseUsers: baseUsers(config),
+        startDate: config.start_date,
+        growth: config.growth,
+      };
       for (let day = 1; day <= config.days; day++) {
         if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
         const stats = await generateAndLoadDay(db, params, day);
@@ -142,33 +151,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
       ...(options.dbtEffects ? { effects: options.dbtEffects } : {}),
     });
     emit({ type: "stage", stage: "dbt", status: "finished", seconds: invocation.seconds });
-    const results: RunResults | null = invocation.results;
-    if (!results || invocation.exitCode > 1) throw dbtFailure(invocation, "build");
-    const summary = summarizeRun(results);
-    if (summary.models.failed > 0 || summary.models.skipped > 0) {
-      const notBuilt = results.results.filter(
-        (r) => r.unique_id.startsWith("model.") && r.status !== "success",
-      );
-      const failedTests = results.results.filter(
-        (r) => r.unique_id.startsWith("test.") && (r.status === "fail" || r.status === "error"),
-      );
-      const why =
-        summary.models.failed > 0
-          ? `${summary.models.failed} model(s) errored`
-          : `${failedTests.length} test(s) failed, so dbt skipped ${summary.models.skipped} downstream model(s)`;
-      throw new SbdkError("failed:dbt", `dbt build failed: ${why}`, {
-        details: [
-          ...failedTests
-            .slice(0, 10)
-            .map((r) => `FAIL ${r.unique_id}${r.failures ? ` (${r.failures} rows)` : ""}`),
-          ...notBuilt
-            .slice(0, 10)
-            .map((r) => `${r.status.toUpperCase()} ${r.unique_id}${r.message ? `: ${r.message}` : ""}`),
-          ...invocation.outputTail.slice(-10),
-        ],
-        hint: "the last publish is unchanged; fix the model or the data and run again",
-      });
-    }
+    const { results, summary } = checkBuild(invocation);
 
     emit({ type: "stage", stage: "publish", status: "started" });
     const manifest = await readManifest(dbtStateDirs(config).targetPath);

@@ -15,12 +15,12 @@ import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
   manifestSchema,
-  type DbtSummary,
   type LineageNode,
   type PublishManifest,
   type PublishedTable,
 } from "@/lib/shared/manifest";
 import { parseRelationName, type Manifest, type RunResults } from "./dbt/artifacts";
+import { summarizeRun } from "./dbt/outcome";
 import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
 
 /** Schemas of the warehouse whose tables are published. */
@@ -58,39 +58,13 @@ function ident(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }
 
-/** A dbt summary from run_results.json. */
-export function summarizeRun(runResults: RunResults): DbtSummary {
-  const models = { total: 0, built: 0, failed: 0, skipped: 0 };
-  const tests = { total: 0, passed: 0, failed: 0, warned: 0, skipped: 0 };
-  for (const r of runResults.results) {
-    const kind = r.unique_id.split(".")[0];
-    if (kind === "model") {
-      models.total += 1;
-      if (r.status === "success") models.built += 1;
-      else if (r.status === "skipped") models.skipped += 1;
-      else models.failed += 1;
-    } else if (kind === "test") {
-      tests.total += 1;
-      if (r.status === "pass") tests.passed += 1;
-      else if (r.status === "warn") tests.warned += 1;
-      else if (r.status === "skipped") tests.skipped += 1;
-      else tests.failed += 1;
-    }
-  }
-  return {
-    dbt_version: String(runResults.metadata.dbt_version),
-    invocation_id: String(runResults.metadata.invocation_id),
-    elapsed_seconds: Math.round(runResults.elapsed_time * 1000) / 1000,
-    models,
-    tests,
-  };
-}
+export { summarizeRun } from "./dbt/outcome";
 
 /** Models and sources with their dependencies and last status, for the lineage graph. */
 export function buildLineage(manifest: Manifest, runResults: RunResults): LineageNode[] {
@@ -177,7 +151,7 @@ async function collectTestRows(
   return rows.sort((a, b) => a.unique_id.localeCompare(b.unique_id));
 }
 
-async function writeParquet(db: Warehouse, selectSql: string, file: string): Promise<void> {
+export async function writeParquet(db: Warehouse, selectSql: string, file: string): Promise<void> {
   await db.run(`copy (${selectSql}) to ${sqlString(file)} (format parquet, compression zstd)`);
 }
 
@@ -204,6 +178,34 @@ async function describeFile(
     sha256: await sha256File(path),
     columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })),
   };
+}
+
+/**
+ * The SELECT that publishes a table of an attached catalog: its columns in order, doubles
+ * rounded to FLOAT_DIGITS decimals, rows ordered by `orderBy`. Parallel aggregation sums
+ * doubles in a varying order, so equal warehouses can differ in a double's last bits; rounding
+ * publishes equal bytes.
+ */
+export async function publishedSelectSql(
+  db: Warehouse,
+  catalog: string,
+  schema: string,
+  table: string,
+  orderBy: string,
+): Promise<string> {
+  const columns = await db.query<{ column_name: string; data_type: string }>(
+    `select column_name, data_type from information_schema.columns
+     where table_catalog = ${sqlString(catalog)} and table_schema = ${sqlString(schema)} and table_name = ${sqlString(table)}
+     order by ordinal_position`,
+  );
+  const select = columns
+    .map((c) =>
+      c.data_type === "DOUBLE" || c.data_type === "FLOAT"
+        ? `round(${ident(c.column_name)}, ${FLOAT_DIGITS}) as ${ident(c.column_name)}`
+        : ident(c.column_name),
+    )
+    .join(", ");
+  return `select ${select} from ${ident(catalog)}.${ident(schema)}.${ident(table)} order by ${orderBy}`;
 }
 
 /** Reads the current manifest.json of a publish folder, or null when nothing is published. */
@@ -255,23 +257,9 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
       for (const { table_name } of found) {
         // Ordered, so the same warehouse gives the same bytes: marts by their key (the first
         // column), the small metric tables by every column (their keys span several).
-        const columns = await db.query<{ column_name: string; data_type: string }>(
-          `select column_name, data_type from information_schema.columns
-           where table_catalog = 'wh' and table_schema = ${sqlString(layer)} and table_name = ${sqlString(table_name)}
-           order by ordinal_position`,
-        );
-        // Parallel aggregation sums doubles in a varying order, so equal warehouses can differ
-        // in a double's last bits; rounding to FLOAT_DIGITS decimals publishes equal bytes.
-        const select = columns
-          .map((c) =>
-            c.data_type === "DOUBLE" || c.data_type === "FLOAT"
-              ? `round(${ident(c.column_name)}, ${FLOAT_DIGITS}) as ${ident(c.column_name)}`
-              : ident(c.column_name),
-          )
-          .join(", ");
         await writeParquet(
           db,
-          `select ${select} from wh.${ident(layer)}.${ident(table_name)} order by ${layer === "marts" ? "1" : "all"}`,
+          await publishedSelectSql(db, "wh", layer, table_name, layer === "marts" ? "1" : "all"),
           join(versionPath, `${table_name}.parquet`),
         );
         const table = await describeFile(db, table_name, layer, dir, versionDir);

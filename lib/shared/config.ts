@@ -3,6 +3,15 @@
  * dbt_path, profiles_dir) plus the generator settings. Validated before anything is written.
  */
 import { z } from "zod";
+import {
+  ACTIVE_PROBABILITY,
+  DAILY_GROWTH,
+  DAILY_SHARE,
+  DAY_ONE_SHARE,
+  GENERATION_RATE,
+  MAX_GENERATIONS_PER_DAY,
+  TIER_ACTIVITY,
+} from "./domain";
 
 /** A real calendar date written YYYY-MM-DD. */
 export const isoDate = z
@@ -17,6 +26,67 @@ export const isoDate = z
   );
 
 const path = z.string().min(1, "expected a non-empty path");
+
+const share = (fallback: number) =>
+  z.number().min(0, "expected a share from 0 to 1").max(1, "expected a share from 0 to 1").default(fallback);
+const activity = (fallback: number) =>
+  z
+    .number()
+    .positive("expected a positive activity level")
+    .max(100, "expected at most 100")
+    .default(fallback);
+
+/**
+ * The growth model of the simulation (DESIGN.md), defaults as there: day 1 signs up
+ * `day_one_share` of the base users, day d > 1 adds base × `daily_share` × `daily_growth`^(d − 1);
+ * a user is active on a day with `active_probability` by tier (always on the signup day), and an
+ * active user makes min(Poisson(`tier_activity` × `generation_rate`), `max_generations_per_day`)
+ * generations that day.
+ */
+export const growthSchema = z
+  .object({
+    day_one_share: share(DAY_ONE_SHARE),
+    daily_share: share(DAILY_SHARE),
+    daily_growth: z
+      .number()
+      .positive("expected a positive growth factor (1.03 is +3% a day)")
+      .max(2, "expected at most 2 (doubling every day)")
+      .default(DAILY_GROWTH),
+    generation_rate: z
+      .number()
+      .positive("expected a positive rate")
+      .max(10, "expected at most 10")
+      .default(GENERATION_RATE),
+    max_generations_per_day: z
+      .number()
+      .int("expected a whole number")
+      .min(1, "expected at least 1")
+      .max(50, "expected at most 50")
+      .default(MAX_GENERATIONS_PER_DAY),
+    tier_activity: z
+      .object({
+        free: activity(TIER_ACTIVITY.free),
+        pro: activity(TIER_ACTIVITY.pro),
+        enterprise: activity(TIER_ACTIVITY.enterprise),
+      })
+      .strict()
+      .prefault({}),
+    active_probability: z
+      .object({
+        free: share(ACTIVE_PROBABILITY.free),
+        pro: share(ACTIVE_PROBABILITY.pro),
+        enterprise: share(ACTIVE_PROBABILITY.enterprise),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** The parameters of the growth model, every one filled in. */
+export type GrowthParams = z.output<typeof growthSchema>;
+
+/** The growth model with every default (DESIGN.md). */
+export const DEFAULT_GROWTH: GrowthParams = growthSchema.parse({});
 
 export const configSchema = z
   .object({
@@ -52,6 +122,7 @@ export const configSchema = z
       .default(30),
     start_date: isoDate.default("2025-12-01"),
     scale: z.number().positive("expected a positive multiplier").max(1_000).default(1),
+    growth: growthSchema.prefault({}),
   })
   .strict();
 
@@ -68,8 +139,8 @@ export interface Config extends ConfigValues {
   rootDir: string;
 }
 
-/** Environment variables that override the file, by config key. */
-export const CONFIG_ENV: Record<keyof ConfigValues, string> = {
+/** Environment variables that override the file, by config key (`growth` only in the file). */
+export const CONFIG_ENV: Record<Exclude<keyof ConfigValues, "growth">, string> = {
   project: "SBDK_PROJECT",
   target: "SBDK_TARGET",
   duckdb_path: "SBDK_DUCKDB_PATH",

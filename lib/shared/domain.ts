@@ -75,10 +75,20 @@ export const EVENT_WEIGHTS: Record<EventType, number> = {
   download: 4,
   purchase: 1,
 };
+/**
+ * The defaults of the growth model (DESIGN.md); every one can be set in the config's `growth`
+ * object. Day 1 adds DAY_ONE_SHARE of the base users; day d > 1 adds
+ * base × DAILY_SHARE × DAILY_GROWTH^(d − 1).
+ */
+export const DAY_ONE_SHARE = 0.4;
+export const DAILY_SHARE = 0.02;
+export const DAILY_GROWTH = 1.03;
 /** Generations per active user-day are Poisson(tier_activity × 0.5), capped at 5. */
 export const TIER_ACTIVITY: Record<UserTier, number> = { free: 1, pro: 3, enterprise: 8 };
 export const GENERATION_RATE = 0.5;
 export const MAX_GENERATIONS_PER_DAY = 5;
+/** Chance that a user signed up before the day is active on it (always active on the signup day). */
+export const ACTIVE_PROBABILITY: Record<UserTier, number> = { free: 0.4, pro: 0.65, enterprise: 0.85 };
 
 /** Words whose presence in a prompt the toxicity backfill scores. */
 export const TOXICITY_WORDS = [

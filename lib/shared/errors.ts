@@ -21,6 +21,7 @@ export type ErrorStage =
   | "publish"
   | "pipeline"
   | "runs"
+  | "simulate"
   | "setup"
   | "cli"
   | "export";

@@ -6,7 +6,7 @@ prompts as (
 
     select * from {{ ref('stg_app__prompts') }}
     {% if is_incremental() %}
-    where batch_date >= {{ latest_batch_date() }}
+    where {{ batch_window_filter() }}
     {% endif %}
 
 ),

@@ -6,7 +6,7 @@ generations as (
 
     select * from {{ ref('int_generations_enriched') }}
     {% if is_incremental() %}
-    where batch_date >= {{ latest_batch_date() }}
+    where {{ batch_window_filter() }}
     {% endif %}
 
 ),

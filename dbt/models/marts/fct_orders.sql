@@ -6,7 +6,7 @@ orders as (
 
     select * from {{ ref('stg_app__orders') }}
     {% if is_incremental() %}
-    where batch_date >= {{ latest_batch_date() }}
+    where {{ batch_window_filter() }}
     {% endif %}
 
 ),

@@ -7,7 +7,7 @@ sessions as (
 
     select * from {{ ref('int_sessions_aggregated') }}
     {% if is_incremental() %}
-    where batch_date >= {{ latest_batch_date() }}
+    where {{ batch_window_filter() }}
     {% endif %}
 
 ),

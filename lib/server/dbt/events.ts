@@ -51,8 +51,17 @@ export function parseDbtLogLine(line: string): DbtProgressEvent | null {
   } catch {
     return { type: "log", level: "info", message: trimmed };
   }
+  if (!lineSchema.safeParse(json).success) return { type: "log", level: "info", message: trimmed };
+  return parseDbtLogEvent(json);
+}
+
+/**
+ * Turns one dbt event, as an object in the shape of a JSON log line ({ info, data }), into a
+ * progress event (null for noise). The dbt worker sends events in this shape.
+ */
+export function parseDbtLogEvent(json: unknown): DbtProgressEvent | null {
   const parsed = lineSchema.safeParse(json);
-  if (!parsed.success) return { type: "log", level: "info", message: trimmed };
+  if (!parsed.success) return null;
   const { info, data = {} } = parsed.data;
   const nodeInfo = nodeInfoSchema.safeParse(data.node_info);
 

@@ -5,7 +5,7 @@ import "server-only";
  * "dbt not found" can say where it looked.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { SbdkError } from "@/lib/shared/errors";
 
@@ -78,4 +78,36 @@ export function locateDbt(options: LocateDbtOptions): DbtCommand & { tried: stri
     details: ["looked in:", ...tried.map((t) => `  ${t}`)],
     hint: "run `npm install` (or `npm run setup`) to create .venv with dbt-core and dbt-duckdb",
   });
+}
+
+/**
+ * The Python interpreter that runs `dbt`: the one `python -m dbt` uses, else the one named on
+ * the first line (#!) of the dbt script, else the python beside it. The dbt worker runs on it,
+ * so it imports the same dbt.
+ */
+export function locatePython(dbt: DbtCommand, readHead: (p: string) => string = readFileHead): string {
+  if (dbt.prefixArgs.length > 0) return dbt.command;
+  const head = readHead(dbt.command);
+  const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(head);
+  if (shebang) {
+    const [, interpreter, arg] = shebang;
+    // "#!/usr/bin/env python3" names the interpreter by its second word.
+    if (interpreter && /(^|\/)env$/.test(interpreter) && arg) return arg;
+    if (interpreter && /python/.test(interpreter)) return interpreter;
+  }
+  return join(dbt.command, "..", "python");
+}
+
+function readFileHead(p: string): string {
+  let fd: number | null = null;
+  try {
+    fd = openSync(p, "r");
+    const buffer = Buffer.alloc(512);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, n).toString("utf8").split("\n")[0] ?? "";
+  } catch {
+    return "";
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }

@@ -2,36 +2,52 @@ import "server-only";
 /**
  * Who does what on a day: one staging row per active user with the counts the table modules
  * expand into rows (generations, sessions, events, credit packs). Every user signed up on or
- * before the day is active with ACTIVE_PROBABILITY by tier, and always on the signup day.
- * Generations per active user-day: min(Poisson(TIER_ACTIVITY × GENERATION_RATE), 5).
+ * before the day is active with the growth model's `active_probability` by tier, and always on
+ * the signup day. Generations per active user-day:
+ * min(Poisson(tier_activity × generation_rate), max_generations_per_day) — by default
+ * Poisson(1 × 0.5), Poisson(3 × 0.5), Poisson(8 × 0.5) for free, pro, enterprise, capped at 5.
  */
-import { GENERATION_RATE, MAX_GENERATIONS_PER_DAY, TIER_ACTIVITY, type UserTier } from "@/lib/shared/domain";
+import type { GrowthParams } from "@/lib/shared/config";
+import { ACTIVE_PROBABILITY, type UserTier } from "@/lib/shared/domain";
+import { SbdkError } from "@/lib/shared/errors";
 import type { Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ID_USER_STRIDE, type DayContext } from "./context";
 import { hashSql, uniformPartSql } from "./random";
 import { TIER_CODES, userSignupOffsetMsSql, userTierCodeSql } from "./users";
 import { byIndexSql, cappedPoissonSql } from "./weighted";
 
-/** Chance that a user signed up before the day is active on it. */
-export const ACTIVE_PROBABILITY: Record<UserTier, number> = { free: 0.4, pro: 0.65, enterprise: 0.85 };
+export { ACTIVE_PROBABILITY };
 /**
  * Events of an active user-day: 1 (the visit) + one per generation + min(Poisson(browsing),
  * MAX_BROWSING_EVENTS) page views, clicks and the like.
  */
 export const BROWSING_EVENT_RATE: Record<UserTier, number> = { free: 1.5, pro: 2.5, enterprise: 3.5 };
 export const MAX_BROWSING_EVENTS = 8;
-export const MAX_EVENTS_PER_DAY = 1 + MAX_GENERATIONS_PER_DAY + MAX_BROWSING_EVENTS;
+/** The most events a user-day can have with a cap of `maxGenerations` generations. */
+export function maxEventsPerDay(maxGenerations: number): number {
+  return 1 + maxGenerations + MAX_BROWSING_EVENTS;
+}
 /**
  * Sessions of a user-day with g generations: a session is a burst, so 1 + ⌊u × ⌈g/2⌉⌋ of
  * them (1 for g ≤ 2, at most 3 for g = 5), none without generations.
  */
-export const MAX_SESSIONS_PER_DAY = Math.ceil(MAX_GENERATIONS_PER_DAY / 2);
+export function maxSessionsPerDay(maxGenerations: number): number {
+  return Math.ceil(maxGenerations / 2);
+}
 export function sessionCountSql(generations: string, u: string): string {
   return `(CASE WHEN ${generations} = 0 THEN 0 ELSE 1 + floor(${u} * ((${generations} + 1) // 2))::INTEGER END)`;
 }
-// A row's id holds its index among its user's rows of the day in the last two digits.
-if (MAX_EVENTS_PER_DAY > ID_USER_STRIDE || MAX_SESSIONS_PER_DAY > ID_USER_STRIDE) {
-  throw new Error("a user-day has more rows than ID_USER_STRIDE can number");
+
+/** A row's id holds its index among its user's rows of the day in the last two digits. */
+function assertIdsFit(growth: GrowthParams): void {
+  const cap = growth.max_generations_per_day;
+  if (maxEventsPerDay(cap) > ID_USER_STRIDE || maxSessionsPerDay(cap) > ID_USER_STRIDE) {
+    throw new SbdkError(
+      "invalid:generate",
+      `"growth.max_generations_per_day" of ${cap} gives a user-day more rows than its ids can number.`,
+      { hint: `Use at most ${ID_USER_STRIDE - 1 - MAX_BROWSING_EVENTS}.` },
+    );
+  }
 }
 /** Chance that an active user buys a credit pack that day. */
 export const CREDIT_PACK_PROBABILITY: Record<UserTier, number> = { free: 0.01, pro: 0.03, enterprise: 0.05 };
@@ -100,8 +116,14 @@ export async function stageActivity(db: Warehouse, ctx: DayContext): Promise<num
   // every user, h_more (events, credit pack) for the active ones only.
   const hDay = hashSql(ctx.salt("activity.day"), "user_id");
   const hMore = hashSql(ctx.salt("activity.more"), "user_id");
+  const { growth } = ctx;
+  assertIdsFit(growth);
   const generations = byTierCodeSql("tier", (tier) =>
-    cappedPoissonSql("u_generations", TIER_ACTIVITY[tier] * GENERATION_RATE, MAX_GENERATIONS_PER_DAY),
+    cappedPoissonSql(
+      "u_generations",
+      growth.tier_activity[tier] * growth.generation_rate,
+      growth.max_generations_per_day,
+    ),
   );
   const browsing = byTierCodeSql("tier", (tier) =>
     cappedPoissonSql("u_events", BROWSING_EVENT_RATE[tier], MAX_BROWSING_EVENTS),
@@ -126,7 +148,7 @@ export async function stageActivity(db: Warehouse, ctx: DayContext): Promise<num
       FROM (
         SELECT *, ${hMore} AS h_more
         FROM users
-        WHERE is_new OR ${uniformPartSql("h_day", 0)} < ${byTierCodeSql("tier", (tier) => ACTIVE_PROBABILITY[tier])}
+        WHERE is_new OR ${uniformPartSql("h_day", 0)} < ${byTierCodeSql("tier", (tier) => growth.active_probability[tier])}
       )
     ),
     counted AS (

@@ -3,6 +3,7 @@ import "server-only";
  * What a generator knows about the day it writes: the settings, the day's date and ids, and
  * its random streams. Built once per day by `dayContext`, passed to every table's module.
  */
+import { DEFAULT_GROWTH, type GrowthParams } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 import { batchDateOf, dayStartMs, firstUserIdOfDay, newUsersOnDay } from "./growth";
 import { streamSalt } from "./random";
@@ -14,6 +15,8 @@ export interface GeneratorSettings {
   baseUsers: number;
   /** Day 1's date, YYYY-MM-DD. */
   startDate: string;
+  /** The growth model's parameters (the config's `growth`); DESIGN.md's defaults when absent. */
+  growth?: GrowthParams;
 }
 
 /**
@@ -28,6 +31,7 @@ export const ID_USER_STRIDE = 100;
 export const MAX_USER_ID = ID_DAY_STRIDE / ID_USER_STRIDE - 1;
 
 export interface DayContext extends GeneratorSettings {
+  growth: GrowthParams;
   /** 1-based simulated day. */
   day: number;
   /** The day's date, YYYY-MM-DD (the raw tables' batch_date). */
@@ -48,6 +52,7 @@ export interface DayContext extends GeneratorSettings {
 
 export function dayContext(settings: GeneratorSettings, day: number): DayContext {
   const { seed, baseUsers, startDate } = settings;
+  const growth = settings.growth ?? DEFAULT_GROWTH;
   if (!Number.isInteger(day) || day < 1 || day > 100_000) {
     throw new SbdkError("invalid:generate", `A simulated day is a whole number from 1, got ${day}.`);
   }
@@ -63,8 +68,8 @@ export function dayContext(settings: GeneratorSettings, day: number): DayContext
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || Number.isNaN(Date.parse(`${startDate}T00:00:00Z`))) {
     throw new SbdkError("invalid:generate", `The start date is a date as YYYY-MM-DD, got "${startDate}".`);
   }
-  const firstUserId = firstUserIdOfDay(baseUsers, day);
-  const newUsers = newUsersOnDay(baseUsers, day);
+  const firstUserId = firstUserIdOfDay(baseUsers, day, growth);
+  const newUsers = newUsersOnDay(baseUsers, day, growth);
   const usersThrough = firstUserId - 1 + newUsers;
   if (usersThrough > MAX_USER_ID || day * ID_DAY_STRIDE > Number.MAX_SAFE_INTEGER) {
     throw new SbdkError(
@@ -79,6 +84,7 @@ export function dayContext(settings: GeneratorSettings, day: number): DayContext
     seed,
     baseUsers,
     startDate,
+    growth,
     day,
     batchDate: batchDateOf(startDate, day),
     dayStartMs: dayStartMs(startDate, day),

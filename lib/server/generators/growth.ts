@@ -2,40 +2,43 @@ import "server-only";
 /**
  * The growth model: how many users sign up on each simulated day, and so which user ids a
  * day owns. user_id runs 1, 2, 3 … in signup order, so the ids of day D follow from the
- * base alone, without reading the warehouse.
+ * base and the growth parameters alone, without reading the warehouse.
  */
+import { DEFAULT_GROWTH, type GrowthParams } from "@/lib/shared/config";
 
-/** The share of the base that signs up on day 1. */
-export const DAY_ONE_SHARE = 0.4;
-/** Day d > 1 adds base × DAILY_SHARE × DAILY_GROWTH^(d − 1). */
-export const DAILY_SHARE = 0.02;
-export const DAILY_GROWTH = 1.03;
+export { DAILY_GROWTH, DAILY_SHARE, DAY_ONE_SHARE } from "@/lib/shared/domain";
 
 export const MS_PER_DAY = 86_400_000;
+
+/** The part of the growth parameters that decides signups. */
+export type SignupParams = Pick<GrowthParams, "day_one_share" | "daily_share" | "daily_growth">;
 
 /** The base user count of the growth model: round(users × scale). */
 export function baseUserCount(users: number, scale = 1): number {
   return Math.round(users * scale);
 }
 
-/** Users who sign up on day `day` (1-based). */
-export function newUsersOnDay(base: number, day: number): number {
+/**
+ * Users who sign up on day `day` (1-based): round(base × day_one_share) on day 1,
+ * round(base × daily_share × daily_growth^(day − 1)) after.
+ */
+export function newUsersOnDay(base: number, day: number, growth: SignupParams = DEFAULT_GROWTH): number {
   assertDay(day);
-  if (day === 1) return Math.round(base * DAY_ONE_SHARE);
-  return Math.round(base * DAILY_SHARE * DAILY_GROWTH ** (day - 1));
+  if (day === 1) return Math.round(base * growth.day_one_share);
+  return Math.round(base * growth.daily_share * growth.daily_growth ** (day - 1));
 }
 
 /** Users signed up on days 1 … `day` (0 for day 0). */
-export function usersThroughDay(base: number, day: number): number {
+export function usersThroughDay(base: number, day: number, growth: SignupParams = DEFAULT_GROWTH): number {
   let total = 0;
-  for (let d = 1; d <= day; d++) total += newUsersOnDay(base, d);
+  for (let d = 1; d <= day; d++) total += newUsersOnDay(base, d, growth);
   return total;
 }
 
 /** The first user_id of day `day` (the id the next signup would get when the day adds none). */
-export function firstUserIdOfDay(base: number, day: number): number {
+export function firstUserIdOfDay(base: number, day: number, growth: SignupParams = DEFAULT_GROWTH): number {
   assertDay(day);
-  return usersThroughDay(base, day - 1) + 1;
+  return usersThroughDay(base, day - 1, growth) + 1;
 }
 
 /** The calendar date (YYYY-MM-DD, UTC) of simulated day `day`; day 1 is `startDate`. */

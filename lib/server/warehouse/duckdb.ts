@@ -81,6 +81,28 @@ export async function openWarehouse(path: string, options: OpenWarehouseOptions 
 }
 
 /**
+ * Opens the warehouse like `openWarehouse`, waiting up to `waitMs` while another process holds
+ * the file: a job that was just killed may take a moment to let go of it (its dbt worker is
+ * still exiting). A holder that stays longer gets the usual `conflict:warehouse` error.
+ */
+export async function openWarehouseWaiting(
+  path: string,
+  waitMs: number,
+  options: OpenWarehouseOptions = {},
+): Promise<Warehouse> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await openWarehouse(path, options);
+    } catch (err) {
+      if (!(err instanceof SbdkError && err.code === "conflict:warehouse") || Date.now() >= deadline)
+        throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/**
  * DuckDB refuses a second process a file another process has open for writing ("Could not set
  * lock on file …: Conflicting lock is held in … (PID n)"). That is the one-writer rule at work,
  * so it becomes a `conflict:warehouse` error naming the file and the holder.

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { growthSchema } from "@/lib/shared/config";
+import { dayContext } from "@/lib/server/generators/context";
 import {
   baseUserCount,
   batchDateOf,
@@ -45,6 +47,39 @@ describe("growth model", () => {
     expect(batchDateOf("2025-12-01", 32)).toBe("2026-01-01");
     expect(batchDateOf("2024-02-28", 2)).toBe("2024-02-29");
     expect(dayStartMs("2025-12-01", 2)).toBe(Date.parse("2025-12-02T00:00:00Z"));
+  });
+
+  it("takes every signup parameter from the config's growth object", () => {
+    const growth = growthSchema.parse({ day_one_share: 0.1, daily_share: 0.05, daily_growth: 1.1 });
+    expect(newUsersOnDay(10_000, 1, growth)).toBe(1_000);
+    expect(newUsersOnDay(10_000, 2, growth)).toBe(550); // 10,000 × 5% × 1.1
+    expect(newUsersOnDay(10_000, 3, growth)).toBe(605); // 10,000 × 5% × 1.1²
+    expect(usersThroughDay(10_000, 3, growth)).toBe(2_155);
+    const day3 = dayContext({ seed: 1, baseUsers: 10_000, startDate: "2025-12-01", growth }, 3);
+    expect([day3.firstUserId, day3.newUsers, day3.usersThrough]).toEqual([1_551, 605, 2_155]);
+  });
+
+  it("gives the same users with the default growth object as without one", () => {
+    const growth = growthSchema.parse({});
+    for (const day of [1, 2, 17, 30]) {
+      expect(newUsersOnDay(10_000, day, growth)).toBe(newUsersOnDay(10_000, day));
+    }
+    expect(growth).toEqual({
+      day_one_share: 0.4,
+      daily_share: 0.02,
+      daily_growth: 1.03,
+      generation_rate: 0.5,
+      max_generations_per_day: 5,
+      tier_activity: { free: 1, pro: 3, enterprise: 8 },
+      active_probability: { free: 0.4, pro: 0.65, enterprise: 0.85 },
+    });
+  });
+
+  it("gives 30 days of the default model exactly", () => {
+    const days = Array.from({ length: 30 }, (_, i) => newUsersOnDay(10_000, i + 1));
+    expect(days.slice(0, 6)).toEqual([4_000, 206, 212, 219, 225, 232]);
+    expect(days[29]).toBe(471);
+    expect(usersThroughDay(10_000, 30)).toBe(13_317);
   });
 
   it("rejects a day that is not a whole number from 1", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { locateDbt } from "@/lib/server/dbt/locate";
+import { locateDbt, locatePython, type DbtCommand } from "@/lib/server/dbt/locate";
 import { SbdkError } from "@/lib/shared/errors";
 
 const executables =
@@ -57,5 +57,26 @@ describe("locateDbt", () => {
     expect(e.details.join("\n")).toContain("/repo/.venv/bin/dbt");
     expect(e.details.join("\n")).toContain("python3 -m dbt.cli.main");
     expect(e.hint).toContain("npm install");
+  });
+});
+
+describe("locatePython", () => {
+  const head = (line: string) => () => line;
+
+  it("runs the worker on the interpreter of python -m dbt", () => {
+    expect(
+      locatePython({ command: "python3", prefixArgs: ["-m", "dbt.cli.main"], source: "python -m dbt" }),
+    ).toBe("python3");
+  });
+
+  it("reads the interpreter from the dbt script's first line", () => {
+    const dbt: DbtCommand = { command: "/repo/.venv/bin/dbt", prefixArgs: [], source: "project .venv" };
+    expect(locatePython(dbt, head("#!/opt/py/bin/python3.11"))).toBe("/opt/py/bin/python3.11");
+    expect(locatePython(dbt, head("#!/usr/bin/env python3"))).toBe("python3");
+  });
+
+  it("falls back to the python beside the dbt script", () => {
+    const dbt: DbtCommand = { command: "/repo/.venv/bin/dbt", prefixArgs: [], source: "project .venv" };
+    expect(locatePython(dbt, head(""))).toBe("/repo/.venv/bin/python");
   });
 });

@@ -12,7 +12,7 @@ import {
   type StartChild,
 } from "@/lib/server/runs/queue";
 import { RunStore } from "@/lib/server/runs/store";
-import type { Config } from "@/lib/shared/config";
+import { DEFAULT_GROWTH, type Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 import type { PipelineEvent } from "@/lib/shared/pipeline-events";
 import type { RunRecord } from "@/lib/shared/runs";
@@ -108,6 +108,7 @@ function config(): Config {
     days: 2,
     start_date: "2026-03-01",
     scale: 1,
+    growth: DEFAULT_GROWTH,
     configFile: null,
     rootDir: dir,
   };

@@ -1,0 +1,178 @@
+"""
+The dbt worker of sbdk: one long-lived Python process that keeps dbt loaded for a job that
+runs dbt many times (the day-by-day simulation). It parses the project once (partial parsing
+from the target folder's partial_parse.msgpack), then runs every invocation with dbt's
+programmatic `dbtRunner` on that parsed manifest, so an invocation pays neither Python's and
+dbt's start-up nor a parse; a `--vars` that changes every day costs no re-parse either, since
+nothing is parsed again (https://docs.getdbt.com/reference/programmatic-invocations).
+
+Protocol, one JSON object per line:
+  argv[1]   JSON list of the arguments every invocation gets (--project-dir, --target-path, ...)
+  stdin     {"cmd": "invoke", "id": n, "args": ["build", ...]}  or  {"cmd": "exit"}
+  stdout    {"type": "ready", "import_seconds": s, "parse_seconds": s}
+            {"type": "event", "id": n | "parse", "line": <dbt's JSON log line as an object>}
+            {"type": "result", "id": n, "success": b, "exception": str | null,
+             "run_results": <run_results.json as an object> | null, "seconds": s,
+             "cpu_seconds": s}
+            {"type": "fatal", "message": str}
+Anything dbt or a library prints goes to stderr, so stdout carries only the protocol.
+
+The DuckDB file is closed after every invocation: between two invocations the warehouse
+belongs to the Node process (one writer per DuckDB file).
+"""
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+
+# dbt events forwarded to Node (the rest are dropped before serialising: they are many).
+FORWARDED_EVENTS = {
+    "FoundStats",
+    "LogStartLine",
+    "LogModelResult",
+    "LogTestResult",
+    "LogSeedResult",
+    "LogSnapshotResult",
+    "LogSkipBecauseError",
+    "StatsLine",
+}
+
+
+def end_with_parent() -> None:
+    """
+    A job killed with SIGKILL cannot stop its worker, and a worker left running would go on
+    writing the warehouse under the next job. So the worker ends with the process that started
+    it: at once on Linux (PR_SET_PDEATHSIG), else within half a second (it polls its parent).
+    """
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except Exception:  # noqa: BLE001 - not Linux: the poll below does it
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="sbdk-parent-watch", daemon=True).start()
+
+
+def main() -> int:
+    end_with_parent()
+    protocol = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def send(message: dict) -> None:
+        protocol.write(json.dumps(message, default=str) + "\n")
+        protocol.flush()
+
+    common_args = json.loads(sys.argv[1]) if len(sys.argv) > 1 else []
+
+    started = time.perf_counter()
+    try:
+        from dbt.artifacts.schemas.run import RunResultsArtifact
+        from dbt.cli.main import dbtRunner
+        from dbt_common.events.functions import msg_to_dict
+    except Exception as exc:  # noqa: BLE001 - reported to Node, which explains what to install
+        send({"type": "fatal", "message": f"cannot import dbt: {exc}"})
+        return 1
+    import_seconds = time.perf_counter() - started
+
+    current = {"id": "parse"}
+
+    def on_event(msg) -> None:
+        name = msg.info.name
+        if name in FORWARDED_EVENTS or msg.info.level in ("warn", "error"):
+            send({"type": "event", "id": current["id"], "line": msg_to_dict(msg)})
+
+    started = time.perf_counter()
+    parsed = dbtRunner(callbacks=[on_event]).invoke(["parse", *common_args])
+    if not parsed.success:
+        message = str(parsed.exception) if parsed.exception else "dbt parse failed"
+        send({"type": "fatal", "message": message})
+        return 1
+    close_duckdb()
+    runner = dbtRunner(manifest=parsed.result, callbacks=[on_event])
+    send(
+        {
+            "type": "ready",
+            "import_seconds": import_seconds,
+            "parse_seconds": time.perf_counter() - started,
+        }
+    )
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        if request.get("cmd") == "exit":
+            break
+        if request.get("cmd") != "invoke":
+            send({"type": "fatal", "message": f"unknown request: {line.strip()}"})
+            continue
+        current["id"] = request["id"]
+        started = time.perf_counter()
+        started_cpu = time.process_time()
+        run_results = None
+        exception = None
+        success = False
+        try:
+            result = runner.invoke([*request["args"], *common_args])
+            success = bool(result.success)
+            if result.exception is not None:
+                exception = "".join(traceback.format_exception_only(result.exception)).strip()
+            execution = result.result
+            if execution is not None and hasattr(execution, "results"):
+                run_results = RunResultsArtifact.from_execution_results(
+                    results=execution.results,
+                    elapsed_time=execution.elapsed_time,
+                    generated_at=execution.generated_at,
+                    args=execution.args,
+                ).to_dict(omit_none=False)
+        except Exception as exc:  # noqa: BLE001 - the invocation failed; Node reports it
+            exception = "".join(traceback.format_exception_only(exc)).strip()
+        finally:
+            close_duckdb()
+        send(
+            {
+                "type": "result",
+                "id": request["id"],
+                "success": success,
+                "exception": exception,
+                "run_results": run_results,
+                "seconds": time.perf_counter() - started,
+                "cpu_seconds": time.process_time() - started_cpu,
+            }
+        )
+    return 0
+
+
+def close_duckdb() -> None:
+    """Releases the DuckDB file dbt-duckdb may still hold, so the Node side can write it."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        try:
+            env.close()
+        finally:
+            DuckDBConnectionManager._ENV = None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
