@@ -514,6 +514,11 @@ async function commandExport(args: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `sbdk run --help` is a question, not a typo: answer it with the usage.
+  if (command && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   switch (command) {
     case "run":
       return commandRun(rest);

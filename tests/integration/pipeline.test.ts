@@ -197,6 +197,14 @@ describe("the pipeline refuses bad input before writing anything", () => {
     expect(res.stderr).toContain("usage: sbdk <command>");
   });
 
+  it("--help after a command prints the usage and exits 0", () => {
+    for (const command of ["run", "simulate", "export"]) {
+      const res = sbdk([command, "--help"]);
+      expect(res.status, command).toBe(0);
+      expect(res.stdout, command).toContain(`options for ${command}:`);
+    }
+  });
+
   it("a non-numeric flag: exit 2 naming the flag", () => {
     const res = sbdk(["run", "--days", "ten"]);
     expect(res.status).toBe(2);
