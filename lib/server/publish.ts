@@ -11,6 +11,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/p
 import { join } from "node:path";
 import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
+import type { TestResultRow } from "@/lib/shared/quality/report";
 import {
   MANIFEST_FILE,
   MANIFEST_VERSION,
@@ -99,18 +100,8 @@ export function buildLineage(manifest: Manifest, runResults: RunResults): Lineag
   return nodes.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-interface TestRow {
-  unique_id: string;
-  test_name: string;
-  test_type: string;
-  status: string;
-  failures: number | null;
-  model: string | null;
-  column_name: string | null;
-  message: string | null;
-  execution_seconds: number;
-  failing_rows_json: string | null;
-}
+/** A row of the published dbt_test_results table (the quality page reads the same shape). */
+type TestRow = TestResultRow;
 
 async function collectTestRows(
   db: Warehouse,

@@ -95,7 +95,8 @@ test("a run started with the button streams its stages and ends with the new pub
 });
 
 test("the runs page lists the run, and its page shows the log", async ({ page }, testInfo) => {
-  test.skip(!runId, "needs the run of the previous test");
+  // Serial: the previous test started the run this page must list.
+  expect(runId, "the run of the previous test").toMatch(/^r-/);
   const runsPage = new RunsPage(page);
   await runsPage.goto();
   const row = runsPage.row(runId);

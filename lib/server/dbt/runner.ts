@@ -60,10 +60,10 @@ export function dbtEnv(
   };
 }
 
-export function dbtArgs(config: Config, args: string[]): string[] {
+/** Where dbt finds the project and profile and keeps its state: every invocation gets these. */
+export function projectArgs(config: Config): string[] {
   const { targetPath, logPath } = dbtStateDirs(config);
   return [
-    ...args,
     "--project-dir",
     config.dbt_path,
     "--profiles-dir",
@@ -74,9 +74,11 @@ export function dbtArgs(config: Config, args: string[]): string[] {
     targetPath,
     "--log-path",
     logPath,
-    "--log-format",
-    "json",
   ];
+}
+
+export function dbtArgs(config: Config, args: string[]): string[] {
+  return [...args, ...projectArgs(config), "--log-format", "json"];
 }
 
 const TAIL_LINES = 25;

@@ -15,7 +15,7 @@ import { SbdkError } from "@/lib/shared/errors";
 import { runResultsSchema } from "./artifacts";
 import { parseDbtLogEvent, type DbtProgressEvent } from "./events";
 import { locateDbt, locatePython } from "./locate";
-import { dbtEnv, dbtStateDirs, type DbtEffects, type DbtInvocation, type SpawnFn } from "./runner";
+import { dbtEnv, projectArgs, type DbtEffects, type DbtInvocation, type SpawnFn } from "./runner";
 import { PACKAGE_ROOT } from "../paths";
 
 export const WORKER_SCRIPT = join(PACKAGE_ROOT, "lib", "server", "dbt", "worker.py");
@@ -77,20 +77,7 @@ const TAIL_LINES = 25;
 
 /** The arguments every invocation of a session gets: the project, profile and state folders. */
 export function sessionArgs(config: Config): string[] {
-  const { targetPath, logPath } = dbtStateDirs(config);
-  return [
-    "--project-dir",
-    config.dbt_path,
-    "--profiles-dir",
-    config.profiles_dir,
-    "--target",
-    config.target,
-    "--target-path",
-    targetPath,
-    "--log-path",
-    logPath,
-    "--quiet",
-  ];
+  return [...projectArgs(config), "--quiet"];
 }
 
 /** Starts a dbt worker and waits until it has parsed the project. */
