@@ -4,8 +4,11 @@
  * plain SQL in DuckDB, publish seconds, and peak memory of Node and of dbt.
  *
  *   npm run bench                     default and large scale
- *   npm run bench -- --only default   one of them (default | large)
+ *   npm run bench -- --only default   one of them (default | large | dashboard)
  *   npm run bench -- --large-users N  base users of the large scale
+ *
+ * The dashboard case (bench/dashboard.ts) loads the page in Chromium over a default and a
+ * 1M-session publish; its flags are listed there.
  *
  * Figures go to stdout and to bench/results/<timestamp>.json. Speed is measured here, never
  * asserted in tests; the machine is shared, so read medians and ratios, not single numbers.
@@ -24,6 +27,7 @@ import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "@/lib/server/warehouse/load";
 import { RAW_TABLE_NAMES, type RawTable } from "@/lib/server/warehouse/schema";
 import type { Config } from "@/lib/shared/config";
+import { benchDashboard, DASHBOARD_FLAGS, type DashboardScaleResult } from "./dashboard";
 
 interface ScaleSpec {
   name: string;
@@ -37,6 +41,7 @@ const { values: flags } = parseArgs({
     "large-users": { type: "string" },
     "large-days": { type: "string" },
     keep: { type: "boolean" },
+    ...DASHBOARD_FLAGS,
   },
 });
 
@@ -262,21 +267,24 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
 
 const results: ScaleResult[] = [];
 for (const spec of SCALES) results.push(await benchScale(spec));
+const dashboard: DashboardScaleResult[] =
+  !flags.only || flags.only === "dashboard" ? await benchDashboard(flags) : [];
 
-console.log("\nsummary");
-console.log(
-  [
-    "scale",
-    "raw rows",
-    "gen+load rows/s",
-    "dbt build s",
-    "plain SQL s",
-    "dbt/plain",
-    "publish s",
-    "peak node MB",
-    "peak dbt MB",
-  ].join(" | "),
-);
+if (results.length) console.log("\nsummary");
+if (results.length)
+  console.log(
+    [
+      "scale",
+      "raw rows",
+      "gen+load rows/s",
+      "dbt build s",
+      "plain SQL s",
+      "dbt/plain",
+      "publish s",
+      "peak node MB",
+      "peak dbt MB",
+    ].join(" | "),
+  );
 for (const r of results) {
   console.log(
     [
@@ -295,5 +303,5 @@ for (const r of results) {
 const outDir = join(PACKAGE_ROOT, "bench", "results");
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(outFile, JSON.stringify({ node: process.version, results }, null, 2));
+writeFileSync(outFile, JSON.stringify({ node: process.version, results, dashboard }, null, 2));
 console.log(`\nwritten to ${outFile}`);
