@@ -74,10 +74,15 @@ interface FilterChange {
   key: string;
   /** Input event → the frame that paints every chart with the new filters' live results. */
   ms: number;
-  /** DuckDB-WASM time of the queries this change ran: first start → last result, and the slowest. */
+  /** Input → the first query starts (React's render of the change, the batch gathering). */
+  beforeQueriesMs: number | null;
+  /** DuckDB-WASM time of the queries this change ran: first start → last result. */
   querySpanMs: number;
-  queryMaxMs: number;
+  /** Last result → the frame that paints it (React's render of every chart). */
+  afterQueriesMs: number | null;
   queries: number;
+  /** Milliseconds of each query the change ran, by query id. */
+  perQuery: Record<string, number>;
 }
 
 export interface DashboardScaleResult {
@@ -185,12 +190,19 @@ const PROBE = `(() => {
     // A query's mark is set when its result is back, with its duration in the detail.
     const runs = marks()
       .filter((m) => m.name.startsWith("sbdk:query:") && m.startTime >= start)
-      .map((m) => ({ end: m.startTime, ms: (m.detail && m.detail.millis) || 0 }));
+      .map((m) => ({ id: m.name.slice("sbdk:query:".length), end: m.startTime, ms: (m.detail && m.detail.millis) || 0 }));
+    const first = runs.length ? Math.min(...runs.map((r) => r.end - r.ms)) : null;
+    const last = runs.length ? Math.max(...runs.map((r) => r.end)) : null;
+    const end = probe.live[key];
+    const perQuery = {};
+    for (const r of runs) perQuery[r.id] = r.ms;
     return {
-      ms: probe.live[key] - start,
-      querySpanMs: runs.length ? Math.max(...runs.map((r) => r.end)) - Math.min(...runs.map((r) => r.end - r.ms)) : 0,
-      queryMaxMs: runs.length ? Math.max(...runs.map((r) => r.ms)) : 0,
+      ms: end - start,
+      beforeQueriesMs: first === null ? null : first - start,
+      querySpanMs: first === null ? 0 : last - first,
+      afterQueriesMs: last === null ? null : end - last,
       queries: runs.length,
+      perQuery,
     };
   };
 })();`;
@@ -517,7 +529,12 @@ async function benchScale(
       filterChanges.filter((f) => f.kind === kind).map((f) => f.ms),
     );
   }
+  summary["filter: input → first query"] = stat(filterChanges.map((f) => f.beforeQueriesMs));
   summary["filter: DuckDB-WASM queries (span)"] = stat(filterChanges.map((f) => f.querySpanMs));
+  summary["filter: last result → painted"] = stat(filterChanges.map((f) => f.afterQueriesMs));
+  for (const id of new Set(filterChanges.flatMap((f) => Object.keys(f.perQuery)))) {
+    summary[`filter: query ${id}`] = stat(filterChanges.map((f) => f.perQuery[id] ?? null));
+  }
   summary["filter: queries run"] = stat(filterChanges.map((f) => f.queries));
   return {
     scale: scale.name,
