@@ -83,6 +83,9 @@ interface FilterChange {
   queries: number;
   /** Milliseconds of each query the change ran, by query id. */
   perQuery: Record<string, number>;
+  /** CPU time of the page's main thread and of its workers (DuckDB-WASM) over the change. */
+  mainMs?: number | null;
+  workerMs?: number | null;
 }
 
 export interface DashboardScaleResult {
@@ -144,14 +147,21 @@ const PROBE = `(() => {
     if (key === null || probe.live[key] !== undefined) return;
     if (els.every((e) => settled(e) && e.getAttribute("data-source") !== "server")) {
       probe.live[key] = -1;
-      afterFrame((t) => (probe.live[key] = t));
+      afterFrame((t) => {
+        probe.live[key] = t;
+        performance.mark("sbdk:bench:live " + key);
+      });
     }
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ["data-state", "data-source", "data-filter-key"] });
   for (const type of ["click", "input", "change"]) {
     addEventListener(type, (e) => {
-      if (probe.armed) { probe.inputAt = e.timeStamp; probe.armed = false; }
+      if (probe.armed) {
+        probe.inputAt = e.timeStamp;
+        probe.armed = false;
+        performance.mark("sbdk:bench:input");
+      }
     }, true);
   }
   const marks = () => performance.getEntriesByType("mark");
@@ -425,6 +435,56 @@ async function changeFilter(
   };
 }
 
+/**
+ * Main-thread and worker CPU time of each filter change, from a Chromium trace of the walk:
+ * the thread time of the tasks between a change's input and the frame that painted it. Unlike
+ * wall time, it hardly moves with the machine's load: it is the work a change costs.
+ */
+function cpuPerChange(trace: Buffer, keys: readonly string[]): { mainMs: number; workerMs: number }[] {
+  interface TraceEvent {
+    name: string;
+    ph: string;
+    pid: number;
+    tid: number;
+    ts: number;
+    dur?: number;
+    tdur?: number;
+    args?: { name?: string };
+  }
+  const events = (JSON.parse(trace.toString("utf8")) as { traceEvents: TraceEvent[] }).traceEvents;
+  const marks = events.filter((e) => e.name.startsWith("sbdk:bench:")).sort((a, b) => a.ts - b.ts);
+  const pid = marks[0]?.pid;
+  const threads = new Map<number, string>();
+  for (const e of events) {
+    if (e.ph === "M" && e.name === "thread_name" && e.pid === pid) threads.set(e.tid, e.args?.name ?? "");
+  }
+  const tasks = events.filter(
+    (e) =>
+      e.ph === "X" && e.pid === pid && e.name === "ThreadControllerImpl::RunTask" && e.tdur !== undefined,
+  );
+  const cpu = (from: number, to: number, thread: (name: string) => boolean) =>
+    tasks
+      .filter((t) => thread(threads.get(t.tid) ?? "") && t.ts < to && t.ts + (t.dur ?? 0) > from)
+      .reduce((sum, t) => {
+        const overlap = Math.min(to, t.ts + (t.dur ?? 0)) - Math.max(from, t.ts);
+        return sum + (t.tdur ?? 0) * (t.dur ? Math.max(0, overlap) / t.dur : 1);
+      }, 0) / 1000;
+  const out: { mainMs: number; workerMs: number }[] = [];
+  let i = 0;
+  for (const key of keys) {
+    const input = marks.findIndex((m, j) => j >= i && m.name === "sbdk:bench:input");
+    const live = marks.findIndex((m, j) => j > input && m.name === `sbdk:bench:live ${key}`);
+    if (input < 0 || live < 0) break;
+    const [from, to] = [marks[input]!.ts, marks[live]!.ts];
+    out.push({
+      mainMs: cpu(from, to, (n) => n === "CrRendererMain"),
+      workerMs: cpu(from, to, (n) => n.startsWith("DedicatedWorker")),
+    });
+    i = live + 1;
+  }
+  return out;
+}
+
 /** A fixed walk through every kind of filter: 14 changes, each to filters not seen before in the walk. */
 async function filterWalk(page: Page, manifest: PublishManifest): Promise<FilterChange[]> {
   const out: FilterChange[] = [];
@@ -490,7 +550,13 @@ async function benchScale(
         const page = await context.newPage();
         const c = await loadPage(page, server.url);
         const w = await loadPage(page, server.url);
+        await browser.startTracing(page, { categories: ["toplevel", "blink.user_timing"] });
         const changes = await filterWalk(page, data.manifest);
+        const cpu = cpuPerChange(
+          await browser.stopTracing(),
+          changes.map((f) => f.key),
+        );
+        changes.forEach((f, i) => Object.assign(f, cpu[i] ?? { mainMs: null, workerMs: null }));
         cold.push(c);
         warm.push(w);
         filterChanges.push(...changes);
@@ -529,6 +595,8 @@ async function benchScale(
       filterChanges.filter((f) => f.kind === kind).map((f) => f.ms),
     );
   }
+  summary["filter: main-thread CPU"] = stat(filterChanges.map((f) => f.mainMs ?? null));
+  summary["filter: worker CPU (DuckDB-WASM)"] = stat(filterChanges.map((f) => f.workerMs ?? null));
   summary["filter: input → first query"] = stat(filterChanges.map((f) => f.beforeQueriesMs));
   summary["filter: DuckDB-WASM queries (span)"] = stat(filterChanges.map((f) => f.querySpanMs));
   summary["filter: last result → painted"] = stat(filterChanges.map((f) => f.afterQueriesMs));

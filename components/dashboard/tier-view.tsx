@@ -151,6 +151,7 @@ export function TierView() {
         models={models}
         height={240}
         isEmpty={(rows) => rows.length === 0}
+        deps={[measure]}
         actions={
           <Segmented<Measure> aria-label="Measure" options={MEASURES} value={measure} onChange={setMeasure} />
         }
