@@ -21,18 +21,20 @@ import type { PublishManifest } from "@/lib/shared/manifest";
 export type { DashboardSnapshot, OverviewData };
 
 /**
- * One in-memory DuckDB per publish holding the dashboard's tables: they are small (a few MB at a
- * million sessions), and reading them once beats re-reading Parquet on every request.
+ * One in-memory DuckDB per publish with every published table: the dashboard's as tables (a
+ * few MB at a million sessions, read once rather than from Parquet on every request), the
+ * others as views over their Parquet.
  */
 let cached: { key: string; db: Promise<Warehouse> } | null = null;
 
 async function openSnapshotDb(publishPath: string, manifest: PublishManifest): Promise<Warehouse> {
   const db = await openWarehouse(":memory:", { threads: 1 });
   try {
-    const wanted = new Set<string>(DASHBOARD_TABLES);
-    for (const table of manifest.tables.filter((t) => wanted.has(t.name))) {
+    const dashboard = new Set<string>(DASHBOARD_TABLES);
+    for (const table of manifest.tables) {
+      const kind = dashboard.has(table.name) ? "table" : "view";
       const file = join(publishPath, table.file);
-      await db.run(`create table "${table.name}" as select * from read_parquet(${sqlString(file)})`);
+      await db.run(`create ${kind} "${table.name}" as select * from read_parquet(${sqlString(file)})`);
     }
   } catch (err) {
     db.close();
