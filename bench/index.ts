@@ -4,10 +4,13 @@
  * plain SQL in DuckDB, publish seconds, and peak memory of Node and of dbt; then the day-by-day
  * simulation (bench/simulate.ts): the split of each day and how it grows with the days.
  *
- *   npm run bench                     default and large scale, then the simulation
- *   npm run bench -- --only default   one of them (default | large | simulate)
+ *   npm run bench                     default and large scale, the dashboard, then the simulation
+ *   npm run bench -- --only default   one of them (default | large | dashboard | simulate)
  *   npm run bench -- --large-users N  base users of the large scale
  *   npm run bench -- --sim-days N     days of the simulation (default 30; --sim-users, --sim-threads)
+ *
+ * The dashboard case (bench/dashboard.ts) loads the page in Chromium over a default and a
+ * 1M-session publish; its flags are listed there.
  *
  * Figures go to stdout and to bench/results/<timestamp>.json. Speed is measured here, never
  * asserted in tests; the machine is shared, so read medians and ratios, not single numbers.
@@ -26,6 +29,7 @@ import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "@/lib/server/warehouse/load";
 import { RAW_TABLE_NAMES, type RawTable } from "@/lib/server/warehouse/schema";
 import type { Config } from "@/lib/shared/config";
+import { benchDashboard, DASHBOARD_FLAGS, type DashboardScaleResult } from "./dashboard";
 import { benchSimulate, type SimulateBenchResult } from "./simulate";
 
 interface ScaleSpec {
@@ -43,6 +47,7 @@ const { values: flags } = parseArgs({
     "sim-users": { type: "string" },
     "sim-threads": { type: "string" },
     keep: { type: "boolean" },
+    ...DASHBOARD_FLAGS,
   },
 });
 
@@ -268,6 +273,8 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
 
 const results: ScaleResult[] = [];
 for (const spec of SCALES) results.push(await benchScale(spec));
+const dashboard: DashboardScaleResult[] =
+  !flags.only || flags.only === "dashboard" ? await benchDashboard(flags) : [];
 let simulation: SimulateBenchResult | null = null;
 if (!flags.only || flags.only === "simulate") {
   simulation = await benchSimulate({
@@ -312,5 +319,5 @@ if (results.length > 0) {
 const outDir = join(PACKAGE_ROOT, "bench", "results");
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(outFile, JSON.stringify({ node: process.version, results, simulation }, null, 2));
+writeFileSync(outFile, JSON.stringify({ node: process.version, results, dashboard, simulation }, null, 2));
 console.log(`\nwritten to ${outFile}`);

@@ -4,7 +4,6 @@ import {
   Bar,
   CartesianGrid,
   ComposedChart,
-  Line,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -135,8 +134,19 @@ export function TimeSeries(props: {
               />
             );
           }
+          // A line is drawn as an area without fill: recharts' Line measures its path
+          // (getTotalLength, a forced layout) on every render, about 13 ms of CPU per filter
+          // change on the 2-core development machine.
           return (
-            <Line key={s.key} {...common} type="monotone" stroke={s.color} strokeWidth={2} dot={false} />
+            <Area
+              key={s.key}
+              {...common}
+              type="monotone"
+              stroke={s.color}
+              fill="none"
+              strokeWidth={2}
+              dot={false}
+            />
           );
         })}
       </ComposedChart>

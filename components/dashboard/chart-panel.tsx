@@ -5,7 +5,7 @@
  * nothing matches the filters, the error with a retry, and the trust badge of its models.
  */
 import { useStore } from "zustand";
-import type { ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import { Panel } from "@/components/ui/panel";
 import { ChartSkeleton, Spinner } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "@/components/ui/state-message";
@@ -29,6 +29,11 @@ export function ChartPanel<T>(props: {
   actions?: ReactNode;
   footer?: ReactNode;
   className?: string;
+  /**
+   * What the chart shows besides its data (a chosen measure): the chart is drawn again only
+   * when its data or one of these changes, not when the panel only dims or undims.
+   */
+  deps?: readonly unknown[];
   children(data: T): ReactNode;
 }) {
   const { state, filterKey, retry } = props.result;
@@ -36,6 +41,9 @@ export function ChartPanel<T>(props: {
   const engine = useStore(engineStore, (s) => s.engine.status);
   const data = dataOf(state);
   const empty = data !== null && props.isEmpty(data);
+  const { children } = props;
+  // Not `children`: it is a new closure on every render; the data and deps are what it draws.
+  const chart = useMemo(() => (data === null ? null : children(data)), [data, ...(props.deps ?? [])]);
   const domState =
     state.status === "error" ? "error" : state.status === "ready" ? (empty ? "empty" : "ready") : "loading";
 
@@ -68,9 +76,7 @@ export function ChartPanel<T>(props: {
     );
   } else {
     body = (
-      <div className={cn("transition-opacity", state.status === "loading" && "opacity-50")}>
-        {props.children(data)}
-      </div>
+      <div className={cn("transition-opacity", state.status === "loading" && "opacity-50")}>{chart}</div>
     );
   }
 

@@ -6,6 +6,13 @@ import { Spinner } from "@/components/ui/skeleton";
 import { getBrowserDb } from "@/lib/browser/duckdb";
 import { engineStore } from "@/lib/browser/engine";
 
+// Start compiling DuckDB-WASM (about 2 s) as soon as the page's code runs, before React has
+// hydrated the page, when the server rendered a dashboard (the pill is in the HTML). The
+// effect below starts it otherwise; starting twice returns the same database.
+if (typeof document !== "undefined" && document.querySelector('[data-testid="engine-status"]')) {
+  void getBrowserDb().catch(() => undefined);
+}
+
 export function EngineStatus() {
   const engine = useStore(engineStore, (s) => s.engine);
   useEffect(() => {

@@ -15,8 +15,8 @@ import {
   TOP_SESSIONS,
   type FrictionSegment,
   type FrictionSession,
-} from "@/lib/browser/queries/friction";
-import { modelsOf } from "@/lib/browser/queries/types";
+} from "@/lib/shared/dashboard/queries/friction";
+import { modelsOf } from "@/lib/shared/dashboard/queries/types";
 import { useViewQuery } from "@/lib/browser/use-view-query";
 import { formatDay, formatDecimal, formatInteger, formatPercent } from "@/lib/shared/dashboard/format";
 import { ChartPanel } from "./chart-panel";
@@ -97,7 +97,7 @@ export function FrictionView() {
   const byRegion = useViewQuery(frictionByRegionQuery);
   const overTime = useViewQuery(frictionOverTimeQuery);
   const top = useViewQuery(topFrictionSessionsQuery);
-  const sessionsModels = modelsOf({ tables: ["fct_sessions"] });
+  const sessionsModels = modelsOf(frictionHistogramQuery);
 
   return (
     <Section
@@ -225,7 +225,7 @@ export function FrictionView() {
         title="Highest-friction sessions"
         description={`The ${TOP_SESSIONS} sessions with the highest friction score.`}
         result={top}
-        models={sessionsModels}
+        models={modelsOf(topFrictionSessionsQuery)}
         height={160}
         isEmpty={(rows) => rows.length === 0}
       >

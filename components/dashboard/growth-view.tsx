@@ -5,8 +5,8 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { Section } from "@/components/ui/section";
 import { cn } from "@/components/ui/cn";
 import { useFilters } from "@/lib/browser/dashboard-context";
-import { weeklyGrowthQuery, type GrowthWeek } from "@/lib/browser/queries/growth";
-import { modelsOf } from "@/lib/browser/queries/types";
+import { weeklyGrowthQuery, type GrowthWeek } from "@/lib/shared/dashboard/queries/growth";
+import { modelsOf } from "@/lib/shared/dashboard/queries/types";
 import { useViewQuery } from "@/lib/browser/use-view-query";
 import {
   formatChange,
@@ -98,7 +98,7 @@ export function GrowthView() {
       id: "new-users",
       title: "New users",
       description: modelFiltered ? "Signups per week (not filtered by model)." : "Signups per week.",
-      models: ["dim_users"],
+      models: ["agg_signups_daily"],
       pick: (r: GrowthWeek) => ({ value: r.newUsers, change: r.newUsersChange }),
       format: formatCompact,
     },
@@ -106,7 +106,7 @@ export function GrowthView() {
       id: "generations",
       title: "Generations",
       description: "Generations per week.",
-      models: ["fct_generations"],
+      models: ["agg_generations_daily"],
       pick: (r: GrowthWeek) => ({ value: r.generations, change: r.generationsChange }),
       format: formatCompact,
     },
@@ -116,7 +116,7 @@ export function GrowthView() {
       description: modelFiltered
         ? "Order revenue per week (not filtered by model)."
         : "Order revenue per week.",
-      models: ["fct_orders"],
+      models: ["agg_orders_daily"],
       pick: (r: GrowthWeek) => ({ value: r.revenue, change: r.revenueChange }),
       format: formatUsdCompact,
     },

@@ -1,9 +1,9 @@
 "use client";
 /** The six headline figures: from the server's first render, then live from DuckDB-WASM. */
 import { KpiTile } from "@/components/ui/kpi-tile";
-import { useDashboard, useFilters } from "@/lib/browser/dashboard-context";
+import { useFilters } from "@/lib/browser/dashboard-context";
 import { dataOf } from "@/lib/browser/async";
-import { kpiQuery } from "@/lib/browser/queries/kpis";
+import { kpiQuery } from "@/lib/shared/dashboard/queries/kpis";
 import { useViewQuery } from "@/lib/browser/use-view-query";
 import { formatDecimal, formatInteger, formatPercent, formatUsd } from "@/lib/shared/dashboard/format";
 import type { Kpis } from "@/lib/shared/dashboard/types";
@@ -66,9 +66,8 @@ export const KPI_TILES: readonly TileSpec[] = [
 ];
 
 export function KpiStrip() {
-  const { server } = useDashboard();
   const modelFiltered = useFilters((s) => s.filters.models.length > 0);
-  const { state, filterKey } = useViewQuery(kpiQuery, server.kpis);
+  const { state, filterKey } = useViewQuery(kpiQuery);
   const kpis = dataOf(state);
   return (
     <div

@@ -28,10 +28,7 @@ export function OverviewPage(props: { data: OverviewData; headerActions?: ReactN
             <div className="pt-6 pb-3">
               <PublishSummary manifest={data.manifest} />
             </div>
-            <Dashboard
-              manifest={data.manifest}
-              server={{ filters: data.filters, kpis: data.kpis, tests: data.tests }}
-            />
+            <Dashboard manifest={data.manifest} server={{ filters: data.filters, views: data.views }} />
           </>
         )}
       </main>

@@ -8,8 +8,8 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { Section } from "@/components/ui/section";
 import { Segmented } from "@/components/ui/segmented";
 import { useFilters } from "@/lib/browser/dashboard-context";
-import { tierOverTimeQuery, tierSummaryQuery, type TierRow } from "@/lib/browser/queries/tiers";
-import { modelsOf } from "@/lib/browser/queries/types";
+import { tierOverTimeQuery, tierSummaryQuery, type TierRow } from "@/lib/shared/dashboard/queries/tiers";
+import { modelsOf } from "@/lib/shared/dashboard/queries/types";
 import { useViewQuery } from "@/lib/browser/use-view-query";
 import { formatDecimal, formatInteger, formatPercent, formatUsd } from "@/lib/shared/dashboard/format";
 import { ChartPanel } from "./chart-panel";
@@ -151,6 +151,7 @@ export function TierView() {
         models={models}
         height={240}
         isEmpty={(rows) => rows.length === 0}
+        deps={[measure]}
         actions={
           <Segmented<Measure> aria-label="Measure" options={MEASURES} value={measure} onChange={setMeasure} />
         }

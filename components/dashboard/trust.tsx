@@ -3,15 +3,14 @@
 import { createContext, useContext, type ReactNode } from "react";
 import { TrustBadge } from "@/components/ui/trust-badge";
 import { useDashboard } from "@/lib/browser/dashboard-context";
-import { testsQuery } from "@/lib/browser/queries/kpis";
+import { testsQuery } from "@/lib/shared/dashboard/queries/kpis";
 import { useViewQuery } from "@/lib/browser/use-view-query";
 import { trustFor, type ModelTests } from "@/lib/shared/dashboard/types";
 
 const TestsContext = createContext<ModelTests[] | null>(null);
 
 export function TestsProvider(props: { children: ReactNode }) {
-  const { server } = useDashboard();
-  const { state } = useViewQuery(testsQuery, server.tests);
+  const { state } = useViewQuery(testsQuery);
   return (
     <TestsContext.Provider value={state.status === "ready" ? state.data : null}>
       {props.children}

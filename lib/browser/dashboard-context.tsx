@@ -6,7 +6,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { DashboardFilters } from "@/lib/shared/dashboard/filters";
-import type { Kpis, ModelTests } from "@/lib/shared/dashboard/types";
+import type { ViewResults } from "@/lib/shared/dashboard/types";
 import type { PublishManifest } from "@/lib/shared/manifest";
 import {
   createFiltersStore,
@@ -18,8 +18,8 @@ import {
 export interface ServerFigures {
   /** The filters the server computed them for. */
   filters: DashboardFilters;
-  kpis: Kpis | null;
-  tests: ModelTests[] | null;
+  /** Results of the page's queries for those filters, by query id; null when it has none. */
+  views: ViewResults | null;
 }
 
 interface DashboardContextValue {

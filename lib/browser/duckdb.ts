@@ -55,6 +55,8 @@ async function open(): Promise<BrowserDb> {
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   performance.mark("sbdk:duckdb-opened");
   const conn = await db.connect();
+  // Tables inserted so far: a later publish replaces one; a first insert needs no drop.
+  const created = new Set<string>();
   return {
     async query<T extends object = PlainRow>(sql: string): Promise<T[]> {
       const table = await conn.query(sql);
@@ -63,8 +65,11 @@ async function open(): Promise<BrowserDb> {
         .map((r) => plainRow((r as { toJSON(): Record<string, unknown> }).toJSON())) as T[];
     },
     async insertArrowIPC(name: string, ipc: Uint8Array, options?: { append?: boolean }): Promise<void> {
-      if (!options?.append) await conn.query(`drop table if exists "${name.replace(/"/g, '""')}"`);
+      if (!options?.append && created.has(name)) {
+        await conn.query(`drop table if exists "${name.replace(/"/g, '""')}"`);
+      }
       await conn.insertArrowFromIPCStream(ipc, { name, create: !options?.append });
+      created.add(name);
     },
   };
 }

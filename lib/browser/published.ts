@@ -75,15 +75,15 @@ export function loadPublishedTable(manifest: PublishManifest, name: string): Pro
     const table = manifest.tables.find((t) => t.name === name);
     p = table
       ? (async () => {
-          // The download overlaps DuckDB-WASM's compile; the decoding waits for it: on two
-          // busy cores, decoding alongside the compile made the compile 2–4× slower (measured:
-          // DuckDB ready after 5–13 s instead of 2.5–3.5 s) and the whole page later.
+          // Download and decode overlap DuckDB-WASM's compile; only the insert waits for it. The
+          // dashboard's tables are aggregates of a few hundred kB, tens of milliseconds to
+          // decode. (When the page read the marts, seconds of decoding at 1M sessions slowed
+          // the compile 2–4× on two busy cores, so the decoding waited.)
           const files = table.parts?.map((part) => part.file) ?? [table.file];
-          const downloads = files.map((file) => fetchBytes(`${PUBLISHED_URL}/${file}`));
-          downloads.forEach((d) => d.catch(() => undefined)); // awaited below, one by one
+          const decoded = await Promise.all(
+            files.map(async (file) => decodeParquet(await fetchBytes(`${PUBLISHED_URL}/${file}`))),
+          );
           const db = await getBrowserDb();
-          const decoded: { ipc: Uint8Array; decodeMs: number }[] = [];
-          for (const download of downloads) decoded.push(await decodeParquet(await download));
           const insert = (inserts.get(name) ?? Promise.resolve()).then(async () => {
             if (newest.get(name) !== manifest.generated_at) return;
             const started = performance.now();

@@ -4,14 +4,25 @@
  * not re-run it) and hands back its async state. A result the server already computed for the
  * same filters is shown at once and replaced by the live one; results of filters the user has
  * since left are dropped.
+ *
+ * The hook follows the filter store outside React's render: a filter change starts the query
+ * at once and re-renders the view only when the new result is in, so every chart is drawn
+ * once per change rather than once with the old data and again with the new.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { filtersToQuery, sameFilters } from "@/lib/shared/dashboard/filters";
+import { filtersToQuery, sameFilters, type DashboardFilters } from "@/lib/shared/dashboard/filters";
+import type { ViewQuery } from "@/lib/shared/dashboard/queries/types";
 import type { AsyncState } from "./async";
-import { useDashboard, useFilters } from "./dashboard-context";
-import { getBrowserDb } from "./duckdb";
+import { useDashboard } from "./dashboard-context";
 import { loadPublishedTables } from "./published";
-import type { ViewQuery } from "./queries/types";
+import { cachedRows, runQuery } from "./query-batch";
+
+/**
+ * A chart keeps its previous result, undimmed, this long before it shows that it is waiting:
+ * most filter changes are answered sooner, and dimming then undimming every chart would draw
+ * the page twice for nothing.
+ */
+const DIM_AFTER_MS = 150;
 
 export interface ViewQueryResult<T> {
   state: AsyncState<T>;
@@ -27,63 +38,110 @@ interface Shown<T> {
   key: string | null;
 }
 
-export function useViewQuery<T>(query: ViewQuery<T>, initial?: T | null): ViewQueryResult<T> {
-  const { manifest, server } = useDashboard();
-  const filters = useFilters((s) => s.filters);
-  const sql = query.sql(filters);
-  const key = filtersToQuery(filters);
-  const [shown, setShown] = useState<Shown<T>>(() =>
-    initial != null && sameFilters(filters, server.filters)
-      ? { state: { status: "ready", data: initial, source: "server", millis: 0 }, sql, key }
-      : { state: { status: "idle" }, sql: null, key: null },
-  );
+function loading<T>(s: Shown<T>): Shown<T> {
+  const previous =
+    s.state.status === "ready" ? s.state.data : s.state.status === "loading" ? s.state.previous : null;
+  return { ...s, state: { status: "loading", previous } };
+}
+
+export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
+  const { manifest, server, store } = useDashboard();
+  const [shown, setShown] = useState<Shown<T>>(() => {
+    const filters = store.getState().filters;
+    const initial = sameFilters(filters, server.filters) ? server.views?.[query.id] : undefined;
+    return initial != null
+      ? {
+          state: { status: "ready", data: initial as T, source: "server", millis: 0 },
+          sql: query.sql(filters),
+          key: filtersToQuery(filters),
+        }
+      : { state: { status: "idle" }, sql: null, key: null };
+  });
   const [attempt, setAttempt] = useState(0);
-  const run = useRef(0);
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
 
   useEffect(() => {
-    const id = ++run.current;
-    // Server figures stay on screen while the live query runs; anything else dims.
-    setShown((s) =>
-      s.state.status === "ready" && s.state.source === "server" && s.sql === sql
-        ? s
-        : {
-            ...s,
-            state: {
-              status: "loading",
-              previous:
-                s.state.status === "ready"
-                  ? s.state.data
-                  : s.state.status === "loading"
-                    ? s.state.previous
-                    : null,
-            },
-          },
-    );
-    (async () => {
-      await loadPublishedTables(manifest, query.tables);
-      const db = await getBrowserDb();
-      const started = performance.now();
-      const data = query.rows(await db.query(sql));
-      performance.mark(`sbdk:query:${query.id}`, { detail: { millis: performance.now() - started } });
-      if (id !== run.current) return;
-      setShown({
-        state: { status: "ready", data, source: "live", millis: Math.round(performance.now() - started) },
-        sql,
-        key,
+    const scope = manifest.generated_at;
+    // What is on screen, kept here as it is set (React applies state later).
+    let current = shownRef.current;
+    const show = (next: Shown<T>) => {
+      current = next;
+      setShown(next);
+    };
+    // The SQL asked for last, whether its result is shown or on its way; the filters' key.
+    let wantedSql: string | null = null;
+    let wantedKey = "";
+    let inFlight = false;
+    let run = 0;
+    let dim: ReturnType<typeof setTimeout> | undefined;
+
+    const start = (filters: DashboardFilters, first: boolean) => {
+      const sql = query.sql(filters);
+      wantedKey = filtersToQuery(filters);
+      if (!first && sql === wantedSql) {
+        // A filter this query ignores: the same result answers the new filters too.
+        if (!inFlight) show({ ...current, key: wantedKey });
+        return;
+      }
+      wantedSql = sql;
+      const id = ++run;
+      clearTimeout(dim);
+      inFlight = false;
+      const kept = cachedRows(scope, sql);
+      if (kept) {
+        show({
+          state: { status: "ready", data: query.rows(kept), source: "live", millis: 0 },
+          sql,
+          key: wantedKey,
+        });
+        return;
+      }
+      inFlight = true;
+      // Server figures stay on screen while the live query runs; a chart with nothing to show
+      // says so at once; anything else dims if the answer is slow to come.
+      const status = current.state.status;
+      if (status !== "ready" && status !== "loading") show(loading(current));
+      else if (!first) {
+        dim = setTimeout(() => {
+          if (id === run && current.state.status === "ready") show(loading(current));
+        }, DIM_AFTER_MS);
+      }
+      (async () => {
+        await loadPublishedTables(manifest, query.tables);
+        const started = performance.now();
+        const data = query.rows(await runQuery(scope, sql, query.id));
+        if (id !== run) return;
+        inFlight = false;
+        clearTimeout(dim);
+        show({
+          state: { status: "ready", data, source: "live", millis: Math.round(performance.now() - started) },
+          sql,
+          key: wantedKey,
+        });
+      })().catch((err: unknown) => {
+        if (id !== run) return;
+        inFlight = false;
+        clearTimeout(dim);
+        show({
+          state: { status: "error", error: err instanceof Error ? err.message : String(err) },
+          sql,
+          key: wantedKey,
+        });
       });
-    })().catch((err: unknown) => {
-      if (id !== run.current) return;
-      setShown({
-        state: { status: "error", error: err instanceof Error ? err.message : String(err) },
-        sql,
-        key,
-      });
+    };
+
+    start(store.getState().filters, true);
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (!sameFilters(state.filters, previous.filters)) start(state.filters, false);
     });
-    // `key` only labels the result; the SQL decides whether to run again.
-  }, [manifest, query, sql, attempt]);
+    return () => {
+      unsubscribe();
+      clearTimeout(dim);
+      run++;
+    };
+  }, [manifest, query, store, attempt]);
 
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
-  // The same SQL answers the current filters even if they changed in a part it ignores.
-  const settled = shown.state.status === "ready" || shown.state.status === "error";
-  return { state: shown.state, filterKey: settled && shown.sql === sql ? key : shown.key, retry };
+  return { state: shown.state, filterKey: shown.key, retry };
 }

@@ -16,12 +16,18 @@ export const PUBLISHED_URL = `${BASE_PATH}/published`;
 /** The DuckDB-WASM and parquet-wasm bundles: app/engine/[file]/route.ts, or a folder of the static site. */
 export const ENGINE_URL = `${BASE_PATH}/engine`;
 
-/** The published tables the dashboard queries. */
+/**
+ * The published tables the dashboard queries: the aggregates dbt builds for it
+ * (dbt/models/metrics/dashboard/), a few hundred kB where the marts are tens of MB at a
+ * million sessions, and the test results for the trust badges.
+ */
 export const DASHBOARD_TABLES = [
-  "fct_sessions",
-  "fct_generations",
-  "fct_orders",
-  "dim_users",
+  "agg_sessions_daily",
+  "agg_active_users_daily",
+  "agg_generations_daily",
+  "agg_orders_daily",
+  "agg_signups_daily",
+  "top_friction_sessions",
   "dbt_test_results",
 ] as const;
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number];

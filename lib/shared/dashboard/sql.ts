@@ -1,12 +1,23 @@
 /**
  * SQL of the dashboard that both engines run: DuckDB-WASM in the browser (live, on every filter
  * change) and the server's DuckDB (the first render, so figures paint before DuckDB-WASM has
- * compiled). Tables are named after the published files (fct_sessions, fct_generations, …).
+ * compiled). It reads the dashboard's aggregate tables (dbt/models/metrics/dashboard/), named
+ * after their published files: every figure under any filter is a sum over a few thousand of
+ * their rows, where the marts would take a scan of every session and generation.
  */
+import { MODELS, type Model } from "@/lib/shared/domain";
 import type { DashboardFilters } from "./filters";
 
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The bits of some models in the aggregates' model masks: model i of MODELS is 2^i, as the dbt
+ * var generation_models orders them (dbt/macros/dashboard.sql). 0 for no models.
+ */
+export function modelMask(models: readonly Model[]): number {
+  return models.reduce((mask, m) => mask | (1 << MODELS.indexOf(m)), 0);
 }
 
 function inList(column: string, values: readonly string[]): string {
@@ -20,10 +31,10 @@ function dateConditions(column: string, f: DashboardFilters): string[] {
   return out;
 }
 
-function userConditions(f: DashboardFilters, prefix = ""): string[] {
+function userConditions(f: DashboardFilters): string[] {
   const out: string[] = [];
-  if (f.tiers.length) out.push(inList(`${prefix}user_tier`, f.tiers));
-  if (f.regions.length) out.push(inList(`${prefix}region`, f.regions));
+  if (f.tiers.length) out.push(inList("user_tier", f.tiers));
+  if (f.regions.length) out.push(inList("region", f.regions));
   return out;
 }
 
@@ -33,31 +44,50 @@ function where(conditions: string[]): string {
 
 /**
  * How each filter reaches each table. Sessions match the model filter when at least one of
- * their generations used one of the models; orders and signups have no model, so the model
- * filter leaves them alone (the page says so next to revenue and new users).
+ * their generations used one of the models (their model mask shares a bit with the filter's);
+ * orders and signups have no model, so the model filter leaves them alone (the page says so
+ * next to revenue and new users).
  */
 export const filterWhere = {
-  sessions(f: DashboardFilters, alias = ""): string {
-    const p = alias ? `${alias}.` : "";
-    const c = [...dateConditions(`${p}session_date`, f), ...userConditions(f, p)];
-    if (f.models.length) {
-      c.push(`${p}session_id in (select session_id from fct_generations where ${inList("model", f.models)})`);
+  /** agg_sessions_daily and top_friction_sessions. */
+  sessions(f: DashboardFilters): string {
+    const c = [...dateConditions("session_date", f), ...userConditions(f)];
+    if (f.models.length) c.push(`(model_mask & ${modelMask(f.models)}) <> 0`);
+    return where(c);
+  },
+  /** agg_generations_daily. */
+  generations(f: DashboardFilters): string {
+    const c = [...dateConditions("generation_date", f), ...userConditions(f)];
+    if (f.models.length) c.push(inList("model", f.models));
+    return where(c);
+  },
+  /** agg_orders_daily. */
+  orders(f: DashboardFilters): string {
+    return where([...dateConditions("order_date", f), ...userConditions(f)]);
+  },
+  /** agg_signups_daily. */
+  signups(f: DashboardFilters): string {
+    return where([...dateConditions("signup_date", f), ...userConditions(f)]);
+  },
+  /**
+   * agg_active_users_daily: the rows of the filter's model set on its days. With `distinct`,
+   * only each user's first active day in the date range, so that sum(users) counts every user
+   * once however many days they were active.
+   */
+  activeUsers(f: DashboardFilters, options: { distinct: boolean }): string {
+    const c = [
+      `model_set = ${modelMask(f.models)}`,
+      ...dateConditions("activity_date", f),
+      ...userConditions(f),
+    ];
+    if (options.distinct) {
+      c.push(
+        f.from
+          ? `(previous_activity_date is null or previous_activity_date < date ${sqlString(f.from)})`
+          : "previous_activity_date is null",
+      );
     }
     return where(c);
-  },
-  generations(f: DashboardFilters, alias = ""): string {
-    const p = alias ? `${alias}.` : "";
-    const c = [...dateConditions(`${p}generation_date`, f), ...userConditions(f, p)];
-    if (f.models.length) c.push(inList(`${p}model`, f.models));
-    return where(c);
-  },
-  orders(f: DashboardFilters, alias = ""): string {
-    const p = alias ? `${alias}.` : "";
-    return where([...dateConditions(`${p}order_date`, f), ...userConditions(f, p)]);
-  },
-  signups(f: DashboardFilters, alias = ""): string {
-    const p = alias ? `${alias}.` : "";
-    return where([...dateConditions(`${p}signup_date`, f), ...userConditions(f, p)]);
   },
 };
 
@@ -65,28 +95,33 @@ export const filterWhere = {
 export function kpiSql(f: DashboardFilters): string {
   return `with
 sessions as (
-  select count(*) as sessions, count(distinct user_id) as users, avg(friction_score) as avg_friction
-  from fct_sessions
+  select sum(sessions) as sessions, sum(friction_score_sum)::double / sum(sessions) as avg_friction
+  from agg_sessions_daily
   ${filterWhere.sessions(f)}
 ),
+users as (
+  select sum(users) as users
+  from agg_active_users_daily
+  ${filterWhere.activeUsers(f, { distinct: true })}
+),
 generations as (
-  select count(*) as generations, avg(case when is_success then 1.0 else 0.0 end) as success_rate
-  from fct_generations
+  select sum(generations) as generations, sum(successful_generations)::double / sum(generations) as success_rate
+  from agg_generations_daily
   ${filterWhere.generations(f)}
 ),
 orders as (
-  select cast(coalesce(sum(amount_usd), 0) as double) as revenue_usd
-  from fct_orders
+  select coalesce(sum(revenue_usd), 0)::double as revenue_usd
+  from agg_orders_daily
   ${filterWhere.orders(f)}
 )
 select
-  sessions.users::double as users,
-  sessions.sessions::double as sessions,
-  generations.generations::double as generations,
+  coalesce(users.users, 0)::double as users,
+  coalesce(sessions.sessions, 0)::double as sessions,
+  coalesce(generations.generations, 0)::double as generations,
   generations.success_rate,
   orders.revenue_usd,
   sessions.avg_friction
-from sessions, generations, orders`;
+from sessions, users, generations, orders`;
 }
 
 /** dbt test outcomes per model (the model a test is attached to). */

@@ -78,6 +78,12 @@ export function trustFor(
   return trust;
 }
 
+/**
+ * The results of the page's queries for one set of filters, by query id (DASHBOARD_QUERIES), as
+ * each query's `rows` shapes them: what the server computes for its first render.
+ */
+export type ViewResults = Partial<Record<string, unknown>>;
+
 /** The dashboard's first render, computed on the server (lib/server/dashboard/snapshot.ts). */
 export type DashboardSnapshot =
   | { status: "missing"; publishPath: string }
@@ -85,8 +91,7 @@ export type DashboardSnapshot =
       status: "ready";
       manifest: PublishManifest;
       /** null when the server could not compute them; the browser then does. */
-      kpis: Kpis | null;
-      tests: ModelTests[] | null;
+      views: ViewResults | null;
       /** Milliseconds the server spent on the figures. */
       millis: number;
     };

@@ -43,17 +43,18 @@ describe("the tables an export carries", () => {
         table("fct_generations", "marts"),
         table("fct_orders", "marts"),
         table("fct_sessions", "marts"),
+        table("agg_sessions_daily", "metrics"),
         table("daily_metrics", "metrics"),
+        table("top_friction_sessions", "metrics"),
         table("weekly_growth", "metrics"),
         table("dbt_test_results", "quality"),
       ],
     } as PublishManifest;
+    // The dashboard reads dbt's aggregate tables, so the marts stay out of the site.
     expect(exportedTables(manifest).map((t) => t.name)).toEqual([
-      "dim_users",
-      "fct_generations",
-      "fct_orders",
-      "fct_sessions",
+      "agg_sessions_daily",
       "daily_metrics",
+      "top_friction_sessions",
       "weekly_growth",
       "dbt_test_results",
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_FILTERS, filtersToQuery, parseFilters } from "@/lib/shared/dashboard/filters";
-import { filterWhere, kpiSql } from "@/lib/shared/dashboard/sql";
+import { filterWhere, modelMask } from "@/lib/shared/dashboard/sql";
 import { trustFor, upstreamModels } from "@/lib/shared/dashboard/types";
 import type { LineageNode } from "@/lib/shared/manifest";
 
@@ -31,18 +31,39 @@ describe("dashboard filters in the URL", () => {
     });
   });
 
-  it("no filters give an empty query string and SQL without where clauses", () => {
+  it("no filters give an empty query string and SQL that keeps every row", () => {
     expect(filtersToQuery(EMPTY_FILTERS)).toBe("");
-    expect(kpiSql(EMPTY_FILTERS)).not.toContain("where");
+    for (const table of ["sessions", "generations", "orders", "signups"] as const) {
+      expect(filterWhere[table](EMPTY_FILTERS)).toBe("");
+    }
+    // Active users: the rows of "any session", each user on their first active day.
+    expect(filterWhere.activeUsers(EMPTY_FILTERS, { distinct: true })).toBe(
+      "where model_set = 0\n  and previous_activity_date is null",
+    );
   });
 
-  it("the model filter reaches sessions through their generations and leaves orders alone", () => {
+  it("a set of models is a mask of one bit per model, in the order of MODELS", () => {
+    expect(modelMask([])).toBe(0);
+    expect(modelMask(["lumen-fast"])).toBe(1);
+    expect(modelMask(["aurora-2", "pixel-pro"])).toBe(4 + 16);
+    expect(modelMask(["lumen-fast", "lumen-xl", "aurora-2", "aurora-3", "pixel-pro"])).toBe(31);
+  });
+
+  it("the model filter reaches sessions through their generations' models and leaves orders alone", () => {
     const f = { ...EMPTY_FILTERS, models: ["aurora-2" as const] };
-    expect(filterWhere.sessions(f)).toContain(
-      "session_id in (select session_id from fct_generations where model in ('aurora-2'))",
-    );
+    expect(filterWhere.sessions(f)).toContain("(model_mask & 4) <> 0");
     expect(filterWhere.generations(f)).toContain("model in ('aurora-2')");
+    expect(filterWhere.activeUsers(f, { distinct: false })).toBe("where model_set = 4");
     expect(filterWhere.orders(f)).toBe("");
+    expect(filterWhere.signups(f)).toBe("");
+  });
+
+  it("distinct users over a date range count each user on their first active day in it", () => {
+    const f = { ...EMPTY_FILTERS, from: "2025-12-03", to: "2025-12-09" };
+    expect(filterWhere.activeUsers(f, { distinct: true })).toContain(
+      "(previous_activity_date is null or previous_activity_date < date '2025-12-03')",
+    );
+    expect(filterWhere.activeUsers(f, { distinct: false })).not.toContain("previous_activity_date");
   });
 });
 

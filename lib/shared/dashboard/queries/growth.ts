@@ -40,11 +40,17 @@ function windowBounds(f: DashboardFilters): { first: string; last: string } {
 
 export const weeklyGrowthQuery: ViewQuery<GrowthWeek[]> = {
   id: "weekly-growth",
-  tables: ["dim_users", "fct_sessions", "fct_generations", "fct_orders"],
+  tables: [
+    "agg_signups_daily",
+    "agg_sessions_daily",
+    "agg_active_users_daily",
+    "agg_generations_daily",
+    "agg_orders_daily",
+  ],
   sql: (f) => `with
 bounds as (
   select ${windowBounds(f).first} as first_day, ${windowBounds(f).last} as last_day
-  from (select signup_date as d from dim_users union all select session_date from fct_sessions)
+  from (select signup_date as d from agg_signups_daily union all select session_date from agg_sessions_daily)
 ),
 spine as (
   select unnest(generate_series(first_day, last_day, interval 1 day))::date as day
@@ -52,32 +58,37 @@ spine as (
   where first_day <= last_day
 ),
 weeks as (
-  select date_trunc('week', day)::date as week, count(*) as days
+  select date_trunc('week', day)::date as week, count(*) as days, min(day) as first_day, max(day) as last_day
   from spine
   group by all
 ),
 signups as (
-  select date_trunc('week', signup_date)::date as week, count(*) as new_users
-  from dim_users
+  select date_trunc('week', signup_date)::date as week, sum(new_users) as new_users
+  from agg_signups_daily
   ${filterWhere.signups(f)}
   group by all
 ),
+-- A user counts once a week: on their first active day in the part of the week in range.
 active as (
-  select date_trunc('week', session_date)::date as week,
-    count(distinct user_id) as active_users
-  from fct_sessions
-  ${filterWhere.sessions(f)}
-  group by all
+  select weeks.week, sum(users.users) as active_users
+  from weeks
+  join (
+    select * from agg_active_users_daily
+    ${filterWhere.activeUsers(f, { distinct: false })}
+  ) as users
+    on users.activity_date between weeks.first_day and weeks.last_day
+    and (users.previous_activity_date is null or users.previous_activity_date < weeks.first_day)
+  group by weeks.week
 ),
 generations as (
-  select date_trunc('week', generation_date)::date as week, count(*) as generations
-  from fct_generations
+  select date_trunc('week', generation_date)::date as week, sum(generations) as generations
+  from agg_generations_daily
   ${filterWhere.generations(f)}
   group by all
 ),
 orders as (
-  select date_trunc('week', order_date)::date as week, sum(amount_usd) as revenue_usd
-  from fct_orders
+  select date_trunc('week', order_date)::date as week, sum(revenue_usd) as revenue_usd
+  from agg_orders_daily
   ${filterWhere.orders(f)}
   group by all
 )

@@ -26,36 +26,44 @@ export interface TierRow {
 
 export const tierSummaryQuery: ViewQuery<TierRow[]> = {
   id: "tier-summary",
-  tables: ["fct_sessions", "fct_generations", "fct_orders"],
+  tables: ["agg_active_users_daily", "agg_sessions_daily", "agg_generations_daily", "agg_orders_daily"],
   sql: (f) => `with
 tiers as (select * from (values ${tierValues(f)}) as t(user_tier, ord)),
+users as (
+  select user_tier, sum(users) as users
+  from agg_active_users_daily
+  ${filterWhere.activeUsers(f, { distinct: true })}
+  group by user_tier
+),
 sessions as (
-  select user_tier, count(distinct user_id) as users, count(*) as sessions
-  from fct_sessions
+  select user_tier, sum(sessions) as sessions
+  from agg_sessions_daily
   ${filterWhere.sessions(f)}
   group by user_tier
 ),
 generations as (
-  select user_tier, count(*) as generations, avg(case when is_success then 1.0 else 0.0 end) as success_rate
-  from fct_generations
+  select user_tier, sum(generations) as generations,
+    sum(successful_generations)::double / sum(generations) as success_rate
+  from agg_generations_daily
   ${filterWhere.generations(f)}
   group by user_tier
 ),
 orders as (
-  select user_tier, sum(amount_usd) as revenue_usd, count(*) as orders
-  from fct_orders
+  select user_tier, sum(revenue_usd) as revenue_usd, sum(orders) as orders
+  from agg_orders_daily
   ${filterWhere.orders(f)}
   group by user_tier
 )
 select
   tiers.user_tier,
-  coalesce(sessions.users, 0)::double as users,
+  coalesce(users.users, 0)::double as users,
   coalesce(sessions.sessions, 0)::double as sessions,
   coalesce(generations.generations, 0)::double as generations,
   generations.success_rate,
   coalesce(orders.revenue_usd, 0)::double as revenue_usd,
   coalesce(orders.orders, 0)::double as orders
 from tiers
+left join users on users.user_tier = tiers.user_tier
 left join sessions on sessions.user_tier = tiers.user_tier
 left join generations on generations.user_tier = tiers.user_tier
 left join orders on orders.user_tier = tiers.user_tier
@@ -77,23 +85,23 @@ export type TierDay = { day: string } & Record<string, number | string>;
 
 export const tierOverTimeQuery: ViewQuery<TierDay[]> = {
   id: "tier-over-time",
-  tables: ["fct_sessions", "fct_generations", "fct_orders"],
+  tables: ["agg_active_users_daily", "agg_generations_daily", "agg_orders_daily"],
   sql: (f) => `with
 generations as (
-  select generation_date as day, user_tier, count(*) as generations
-  from fct_generations
+  select generation_date as day, user_tier, sum(generations) as generations
+  from agg_generations_daily
   ${filterWhere.generations(f)}
   group by all
 ),
 active as (
-  select session_date as day, user_tier, count(distinct user_id) as users
-  from fct_sessions
-  ${filterWhere.sessions(f)}
+  select activity_date as day, user_tier, sum(users) as users
+  from agg_active_users_daily
+  ${filterWhere.activeUsers(f, { distinct: false })}
   group by all
 ),
 orders as (
-  select order_date as day, user_tier, sum(amount_usd) as revenue_usd
-  from fct_orders
+  select order_date as day, user_tier, sum(revenue_usd) as revenue_usd
+  from agg_orders_daily
   ${filterWhere.orders(f)}
   group by all
 ),

@@ -4,7 +4,7 @@ import { num, str, type ViewQuery } from "./types";
 
 export const kpiQuery: ViewQuery<Kpis> = {
   id: "kpis",
-  tables: ["fct_sessions", "fct_generations", "fct_orders"],
+  tables: ["agg_sessions_daily", "agg_active_users_daily", "agg_generations_daily", "agg_orders_daily"],
   sql: kpiSql,
   rows: (rows) => toKpis(rows[0]),
 };

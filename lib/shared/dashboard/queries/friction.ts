@@ -2,6 +2,7 @@
 import { filterWhere } from "@/lib/shared/dashboard/sql";
 import { num, numOrNull, str, type ViewQuery } from "./types";
 
+/** Width of the histogram bins: the dbt var friction_bin_width of agg_sessions_daily. */
 export const FRICTION_BUCKET = 5;
 
 export type FrictionCategory = "low" | "medium" | "high";
@@ -18,26 +19,23 @@ export interface HistogramBin {
   category: FrictionCategory;
 }
 
+/** Lower edges of the histogram's bins: 0, 5, …, 95 (the last bin includes 100). */
+const BINS = Array.from({ length: 100 / FRICTION_BUCKET }, (_, i) => i * FRICTION_BUCKET);
+
+/** Sessions per bin, from agg_sessions_daily's friction_bin_<edge> columns. */
 export const frictionHistogramQuery: ViewQuery<HistogramBin[]> = {
   id: "friction-histogram",
-  tables: ["fct_sessions", "fct_generations"],
-  sql: (f) => `with
-bins as (select range::double as start from range(0, 100, ${FRICTION_BUCKET})),
-sessions as (
-  select least(floor(friction_score / ${FRICTION_BUCKET}) * ${FRICTION_BUCKET}, ${100 - FRICTION_BUCKET})::double as start
-  from fct_sessions
-  ${filterWhere.sessions(f)}
-)
-select bins.start, count(sessions.start)::double as sessions
-from bins left join sessions on bins.start = sessions.start
-group by bins.start
-order by bins.start`,
+  tables: ["agg_sessions_daily"],
+  sql: (f) => `select
+  ${BINS.map((b) => `sum(friction_bin_${b})::double as bin_${b}`).join(",\n  ")}
+from agg_sessions_daily
+${filterWhere.sessions(f)}`,
   rows: (rows) =>
-    rows.map((r) => ({
-      start: num(r.start),
-      end: num(r.start) + FRICTION_BUCKET,
-      sessions: num(r.sessions),
-      category: frictionCategory(num(r.start)),
+    BINS.map((start) => ({
+      start,
+      end: start + FRICTION_BUCKET,
+      sessions: num(rows[0]?.[`bin_${start}`]),
+      category: frictionCategory(start),
     })),
 };
 
@@ -55,13 +53,13 @@ function segmentQuery(
 ): ViewQuery<FrictionSegment[]> {
   return {
     id,
-    tables: ["fct_sessions", "fct_generations"],
+    tables: ["agg_sessions_daily"],
     sql: (f) => `select
   ${column} as key,
-  count(*)::double as sessions,
-  avg(friction_score) as avg_friction,
-  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share
-from fct_sessions
+  sum(sessions)::double as sessions,
+  sum(friction_score_sum)::double / sum(sessions) as avg_friction,
+  sum(high_friction_sessions)::double / sum(sessions) as high_share
+from agg_sessions_daily
 ${filterWhere.sessions(f)}
 group by ${column}`,
     rows: (rows) =>
@@ -103,13 +101,13 @@ export interface FrictionDay {
 
 export const frictionOverTimeQuery: ViewQuery<FrictionDay[]> = {
   id: "friction-over-time",
-  tables: ["fct_sessions", "fct_generations"],
+  tables: ["agg_sessions_daily"],
   sql: (f) => `select
   strftime(session_date, '%Y-%m-%d') as day,
-  count(*)::double as sessions,
-  avg(friction_score) as avg_friction,
-  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share
-from fct_sessions
+  sum(sessions)::double as sessions,
+  sum(friction_score_sum)::double / sum(sessions) as avg_friction,
+  sum(high_friction_sessions)::double / sum(sessions) as high_share
+from agg_sessions_daily
 ${filterWhere.sessions(f)}
 group by session_date
 order by session_date`,
@@ -136,17 +134,18 @@ export interface FrictionSession {
   category: FrictionCategory;
 }
 
+/** At most the dbt var top_friction_sessions_per_slice, which top_friction_sessions keeps per slice. */
 export const TOP_SESSIONS = 20;
 
 export const topFrictionSessionsQuery: ViewQuery<FrictionSession[]> = {
   id: "top-friction-sessions",
-  tables: ["fct_sessions", "fct_generations"],
+  tables: ["top_friction_sessions"],
   sql: (f) => `select
   session_id, user_id, user_tier, region,
   strftime(session_date, '%Y-%m-%d') as day,
   generation_count::double as generations,
   error_rate, avg_latency_ms, avg_retry_count, friction_score
-from fct_sessions
+from top_friction_sessions
 ${filterWhere.sessions(f)}
 order by friction_score desc, session_id
 limit ${TOP_SESSIONS}`,
