@@ -15,6 +15,7 @@ import type { RunResultLine, RunStartLine } from "@/lib/shared/runs";
 import { loadConfig } from "@/lib/server/config";
 import { runDoctor } from "@/lib/server/doctor";
 import { exportSite, MAX_FILE_BYTES } from "@/lib/server/export";
+import { waitForLock, type WarehouseLock } from "@/lib/server/lock";
 import { runPipeline, type PipelineEvent, type PipelineResult } from "@/lib/server/pipeline";
 import { failQueuedRun, runErrorOf, startRecordedRun, type RunRecorder } from "@/lib/server/runs/recorder";
 import { RunStore, notFound } from "@/lib/server/runs/store";
@@ -131,6 +132,7 @@ async function commandRun(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(value) + "\n");
   };
   let recorder: RunRecorder | null = null;
+  let lock: WarehouseLock | undefined;
   try {
     let params = flagParams;
     let store: RunStore;
@@ -149,6 +151,17 @@ async function commandRun(args: string[]): Promise<number> {
       throw err;
     }
     store ??= RunStore.forConfig(config);
+    // The server queued this run when the warehouse was free; a run started in a terminal
+    // since (while this process was starting) is waited for, as the queue would have.
+    lock =
+      runId === undefined
+        ? undefined
+        : await waitForLock(config.duckdb_path, "pipeline run", {
+            onWait: (holder) =>
+              process.stderr.write(
+                `waiting for the warehouse: a run is in progress (${holder.job}, started at ${holder.started_at}, pid ${holder.pid})\n`,
+              ),
+          });
     recorder = startRecordedRun({
       store,
       config,
@@ -157,8 +170,9 @@ async function commandRun(args: string[]): Promise<number> {
       ...(runId !== undefined ? { runId } : {}),
     });
     if (flags.events) emitLine({ type: "run", run: recorder.run } satisfies RunStartLine);
-    return await runWithProgress(config, recorder, flags, emitLine);
+    return await runWithProgress(config, recorder, flags, emitLine, lock);
   } catch (err) {
+    lock?.release();
     if (flags.events && !resultSent) {
       emitLine({
         type: "result",
@@ -177,6 +191,7 @@ async function runWithProgress(
   recorder: RunRecorder,
   flags: { json?: boolean | undefined; events?: boolean | undefined },
   emitLine: (value: StdoutLine) => void,
+  lock?: WarehouseLock,
 ): Promise<number> {
   const status = new StatusLine(flags.events ? process.stderr : process.stdout);
   // What a person reads goes to the terminal (stderr with --events) and to the run's log.
@@ -239,7 +254,7 @@ async function runWithProgress(
   try {
     let result: PipelineResult;
     try {
-      result = await runPipeline(config, { onEvent, signal: controller.signal });
+      result = await runPipeline(config, { onEvent, signal: controller.signal, ...(lock ? { lock } : {}) });
     } catch (err) {
       const run = recorder.fail(err, isSbdkError(err) ? err.exitCode : 1);
       if (flags.events) {

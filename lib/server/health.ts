@@ -186,7 +186,9 @@ export async function readHealth(effects: HealthEffects = defaultHealthEffects()
         reasons.push("nothing is published yet: the dashboard has no data until a run succeeds");
       }
     } catch (err) {
-      reasons.push(`the published manifest.json cannot be read: ${isSbdkError(err) ? err.message : "bad JSON"}`);
+      reasons.push(
+        `the published manifest.json cannot be read: ${isSbdkError(err) ? err.message : "bad JSON"}`,
+      );
     }
 
     try {

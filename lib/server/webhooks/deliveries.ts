@@ -23,8 +23,7 @@ export interface DeliveryClaim {
 }
 
 export type ClaimResult =
-  | { claimed: true; claim: DeliveryClaim }
-  | { claimed: false; receivedAt: string | null };
+  { claimed: true; claim: DeliveryClaim } | { claimed: false; receivedAt: string | null };
 
 export class DeliveryLog {
   constructor(
@@ -42,9 +41,13 @@ export class DeliveryLog {
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, id);
     try {
-      writeFileSync(file, JSON.stringify({ id, event: info.event, received_at: info.now.toISOString() }) + "\n", {
-        flag: "wx",
-      });
+      writeFileSync(
+        file,
+        JSON.stringify({ id, event: info.event, received_at: info.now.toISOString() }) + "\n",
+        {
+          flag: "wx",
+        },
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       return { claimed: false, receivedAt: readReceivedAt(file) };

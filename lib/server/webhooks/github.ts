@@ -31,10 +31,13 @@ export interface WebhookSettings {
 }
 
 /** The webhook's settings from the environment; null when no secret is set (the endpoint is off). */
-export function webhookSettings(env: Record<string, string | undefined> = process.env): WebhookSettings | null {
+export function webhookSettings(
+  env: Record<string, string | undefined> = process.env,
+): WebhookSettings | null {
   const secret = env.SBDK_WEBHOOK_SECRET ?? "";
   if (!secret) return null;
-  const branch = (env.SBDK_WEBHOOK_BRANCH ?? "").trim().replace(/^refs\/heads\//, "") || DEFAULT_WEBHOOK_BRANCH;
+  const branch =
+    (env.SBDK_WEBHOOK_BRANCH ?? "").trim().replace(/^refs\/heads\//, "") || DEFAULT_WEBHOOK_BRANCH;
   return { secret, branch };
 }
 
@@ -155,6 +158,8 @@ export async function receiveGithubWebhook(
     );
   }
 
+  // Everything is checked before the delivery is claimed: a bad request leaves no trace.
+  const push = event === "push" ? parsePush(body, request.headers.get("content-type")) : null;
   const claimed = services.deliveries().claim(delivery, { event, now: services.now() });
   if (!claimed.claimed) {
     throw new SbdkError(
@@ -164,7 +169,7 @@ export async function receiveGithubWebhook(
     );
   }
   try {
-    return handleEvent(event, delivery, body, request.headers.get("content-type"), settings, services);
+    return handleEvent(event, delivery, push, settings, services);
   } catch (err) {
     // Not acted on: a redelivery of this id should be tried again.
     claimed.claim.release();
@@ -175,15 +180,14 @@ export async function receiveGithubWebhook(
 function handleEvent(
   event: string,
   delivery: string,
-  body: Buffer,
-  contentType: string | null,
+  push: PushPayload | null,
   settings: WebhookSettings,
   services: WebhookServices,
 ): WebhookOutcome {
   if (event === "ping") {
     return { status: 200, body: { status: "pong", delivery, reason: "the webhook is set up" } };
   }
-  if (event !== "push") {
+  if (!push) {
     return {
       status: 200,
       body: {
@@ -193,7 +197,6 @@ function handleEvent(
       },
     };
   }
-  const push = parsePush(body, contentType);
   const ref = `refs/heads/${settings.branch}`;
   if (push.ref !== ref) {
     return {

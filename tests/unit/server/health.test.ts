@@ -146,7 +146,9 @@ describe("readHealth", () => {
     const health = await readHealth(
       effects({
         loadConfig: () => {
-          throw new SbdkError("invalid:config", "the config is invalid", { details: ['"users": expected a number'] });
+          throw new SbdkError("invalid:config", "the config is invalid", {
+            details: ['"users": expected a number'],
+          });
         },
         pythonVersions: () =>
           Promise.resolve({ duckdb: null, dbt_core: null, dbt_duckdb: null, error: "dbt was not found" }),

@@ -62,7 +62,9 @@ describe("verifySignature", () => {
           const body = Buffer.from(bytes);
           const header = signBody(body, secret);
           expect(verifySignature(body, header, secret)).toBe(true);
-          expect(verifySignature(body, header.toUpperCase().replace("SHA256=", "sha256="), secret)).toBe(true);
+          expect(verifySignature(body, header.toUpperCase().replace("SHA256=", "sha256="), secret)).toBe(
+            true,
+          );
           if (other !== secret) expect(verifySignature(body, header, other)).toBe(false);
           if (body.length > 0) {
             const changed = Buffer.from(body);
@@ -85,9 +87,9 @@ describe("webhookSettings", () => {
     expect(webhookSettings({ SBDK_WEBHOOK_SECRET: "s", SBDK_WEBHOOK_BRANCH: " release " })?.branch).toBe(
       "release",
     );
-    expect(webhookSettings({ SBDK_WEBHOOK_SECRET: "s", SBDK_WEBHOOK_BRANCH: "refs/heads/prod" })?.branch).toBe(
-      "prod",
-    );
+    expect(
+      webhookSettings({ SBDK_WEBHOOK_SECRET: "s", SBDK_WEBHOOK_BRANCH: "refs/heads/prod" })?.branch,
+    ).toBe("prod");
   });
 });
 
@@ -168,7 +170,8 @@ function hook(
   const headers: Record<string, string> = {
     "content-type": options.contentType ?? "application/json",
     "x-github-event": event,
-    "x-github-delivery": options.delivery ?? `72d3162e-cc78-11e3-81ab-${String(++deliveryCounter).padStart(12, "0")}`,
+    "x-github-delivery":
+      options.delivery ?? `72d3162e-cc78-11e3-81ab-${String(++deliveryCounter).padStart(12, "0")}`,
   };
   const signature =
     options.signature === undefined ? signBody(body, options.secret ?? SECRET) : options.signature;
@@ -290,7 +293,10 @@ describe("receiveGithubWebhook", () => {
     const delivery = "f1e2d3c4-0000-4000-8000-000000000001";
     const first = await receiveGithubWebhook(hook("push", push("refs/heads/main"), { delivery }), services);
     expect(first.status).toBe(202);
-    for (const s of [services, { ...services, deliveries: () => new DeliveryLog(join(dir, "runs", "webhook-deliveries")) }]) {
+    for (const s of [
+      services,
+      { ...services, deliveries: () => new DeliveryLog(join(dir, "runs", "webhook-deliveries")) },
+    ]) {
       const err = await refused(hook("push", push("refs/heads/main"), { delivery }), s);
       expect(err.status).toBe(409);
       expect(err.code).toBe("conflict:webhook");
@@ -322,10 +328,17 @@ describe("receiveGithubWebhook", () => {
       [hook("push", { ref: 42 }, { delivery }), 'not a push payload: "ref"'],
       [hook("push", [1, 2], { delivery }), "not a push payload"],
       [
-        hook("push", null, { raw: "nopayload=1", contentType: "application/x-www-form-urlencoded", delivery }),
+        hook("push", null, {
+          raw: "nopayload=1",
+          contentType: "application/x-www-form-urlencoded",
+          delivery,
+        }),
         "the form body has no payload field",
       ],
-      [hook("push", push("refs/heads/main"), { delivery: "../../etc/passwd" }), "X-GitHub-Delivery is not a delivery id"],
+      [
+        hook("push", push("refs/heads/main"), { delivery: "../../etc/passwd" }),
+        "X-GitHub-Delivery is not a delivery id",
+      ],
       [hook("push", push("refs/heads/main"), { delivery: "" }), "has no X-GitHub-Delivery header"],
       [hook("Push Event!", push("refs/heads/main"), { delivery }), "X-GitHub-Event is not an event name"],
     ];
@@ -369,7 +382,9 @@ describe("DeliveryLog", () => {
   it("remembers a bounded number of deliveries, forgetting the oldest first", async () => {
     const log = new DeliveryLog(join(dir, "deliveries"), 10);
     for (let i = 0; i < 12; i++) {
-      expect(log.claim(`d-${String(i).padStart(2, "0")}`, { event: "push", now: new Date() }).claimed).toBe(true);
+      expect(log.claim(`d-${String(i).padStart(2, "0")}`, { event: "push", now: new Date() }).claimed).toBe(
+        true,
+      );
       // mtime order is the claim order
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
