@@ -204,7 +204,14 @@ export async function readHealth(effects: HealthEffects = defaultHealthEffects()
   }
 
   const python = await versionsPromise;
-  const duckdbNode = nodeDuckdbVersion();
+  let duckdbNode = "unknown";
+  try {
+    duckdbNode = nodeDuckdbVersion();
+  } catch (err) {
+    reasons.push(
+      `the server's DuckDB version cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
   if (python.error) reasons.push(`dbt cannot be found or run: ${python.error}; run \`npm run setup\``);
   else if (python.duckdb !== duckdbNode) {
     reasons.push(

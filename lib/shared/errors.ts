@@ -27,7 +27,8 @@ export type ErrorStage =
   | "setup"
   | "cli"
   | "export"
-  | "webhook";
+  | "webhook"
+  | "http";
 export type ErrorCode = `${ErrorKind}:${ErrorStage}`;
 
 export interface SbdkErrorOptions {

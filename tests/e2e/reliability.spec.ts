@@ -13,6 +13,7 @@ import { BASE_URL, E2E_WEBHOOK_SECRET, EMPTY_BASE_URL, PORT } from "./support/en
 interface RawAnswer {
   status: number;
   body: string;
+  location: string | undefined;
 }
 
 /** A GET with the path sent exactly as written: no normalising of ../, no re-encoding. */
@@ -22,7 +23,7 @@ function rawGet(path: string): Promise<RawAnswer> {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
     });
     req.on("error", reject);
     req.end();
@@ -59,7 +60,10 @@ test.describe("the service over HTTP", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     const health = healthSchema.parse(await res.json());
     expect(health.warehouse.exists).toBe(true);
-    expect(health.publish).toMatchObject({ exists: true, date_range: { start: "2025-12-01", end: "2025-12-14" } });
+    expect(health.publish).toMatchObject({
+      exists: true,
+      date_range: { start: "2025-12-01", end: "2025-12-14" },
+    });
     expect(health.publish.tables).toBeGreaterThanOrEqual(10);
     expect(health.publish.age_seconds).toBeLessThan(24 * 3600);
     expect(health.last_run).not.toBeNull();
@@ -72,7 +76,9 @@ test.describe("the service over HTTP", () => {
   test("a server with nothing published says so, degraded but answering, and its webhook is off", async () => {
     const health = healthSchema.parse(await (await fetch(`${EMPTY_BASE_URL}/api/health`)).json());
     expect(health.status).toBe("degraded");
-    expect(health.reasons).toContain("nothing is published yet: the dashboard has no data until a run succeeds");
+    expect(health.reasons).toContain(
+      "nothing is published yet: the dashboard has no data until a run succeeds",
+    );
     expect(health.webhook).toEqual({ enabled: false, branch: null });
     const off = await hook(EMPTY_BASE_URL, "ping", "{}");
     expect(off.status).toBe(404);
@@ -90,10 +96,14 @@ test.describe("the service over HTTP", () => {
     expect(await wrong.text()).not.toMatch(/\n\s+at /);
 
     const delivery = randomUUID();
-    const ping = await hook(BASE_URL, "ping", '{"zen":"Design for failure."}', { "x-github-delivery": delivery });
+    const ping = await hook(BASE_URL, "ping", '{"zen":"Design for failure."}', {
+      "x-github-delivery": delivery,
+    });
     expect(ping.status).toBe(200);
     expect(await ping.json()).toMatchObject({ status: "pong", delivery });
-    const replay = await hook(BASE_URL, "ping", '{"zen":"Design for failure."}', { "x-github-delivery": delivery });
+    const replay = await hook(BASE_URL, "ping", '{"zen":"Design for failure."}', {
+      "x-github-delivery": delivery,
+    });
     expect(replay.status).toBe(409);
     expect(((await replay.json()) as { error: { code: string } }).error.code).toBe("conflict:webhook");
 
@@ -114,7 +124,18 @@ test.describe("the service over HTTP", () => {
     expect(control.status).toBe(200);
 
     const targets = ["package.json", "sbdk_config.json", "etc/passwd", "sbdk.duckdb", "runs"];
-    const ups = ["..", "%2e%2e", "%2E%2E", ".%2e", "%2e.", "%252e%252e", "..%2f..", "..%5c..", "..\\..", "%c0%ae%c0%ae"];
+    const ups = [
+      "..",
+      "%2e%2e",
+      "%2E%2E",
+      ".%2e",
+      "%2e.",
+      "%252e%252e",
+      "..%2f..",
+      "..%5c..",
+      "..\\..",
+      "%c0%ae%c0%ae",
+    ];
     const paths: string[] = [];
     for (const target of targets) {
       for (const up of ups) {
@@ -125,6 +146,12 @@ test.describe("the service over HTTP", () => {
       paths.push(`/published/manifest.json/../../${target}`, `/published/${target}%00.parquet`);
     }
     paths.push(
+      // Percent-sequences that do not decode (Next.js alone would answer these with a 500).
+      "/published/%",
+      "/published/%zz/manifest.json",
+      "/published/%c0%ae%c0%ae/%c0%ae%c0%ae/package.json",
+      "/api/runs/%c0",
+      "/api/runs/%E2%82/events",
       "/published/%00",
       "/published/manifest.json%00",
       "/published/C:%5cWindows%5cwin.ini",
@@ -133,15 +160,24 @@ test.describe("the service over HTTP", () => {
       "/published/..",
       "/published/.",
     );
-    const statuses: Record<number, number> = {};
+    let redirected = 0;
     for (const path of paths) {
-      const res = await rawGet(path);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      let res = await rawGet(path);
+      // Next.js answers a path with backslashes with a redirect to the same path with slashes
+      // (308), before any route sees it: where it points must be a 404 too.
+      if (res.status === 308 && res.location) {
+        redirected++;
+        expect(new URL(res.location, BASE_URL).host).toBe(new URL(BASE_URL).host);
+        res = await rawGet(new URL(res.location, BASE_URL).pathname);
+      }
       expect(res.status, path).toBe(404);
       expect(res.body, path).not.toContain("root:");
       expect(res.body, path).not.toContain('"name": "sbdk-starter"');
       expect(res.body, path).not.toMatch(/\n\s+at /);
     }
-    console.log(`reliability/paths over HTTP: ${paths.length} requests for files outside the publish, all 404`);
+    console.log(
+      `reliability/paths over HTTP: ${paths.length} requests for files outside the publish, all 404 ` +
+        `(${redirected} of them after Next.js's redirect of backslashes to slashes)`,
+    );
   });
 });
