@@ -148,4 +148,8 @@ describe("a run killed with SIGKILL in every stage, then started again", () => {
         `${manifest!.tables.length} published files equal the uninterrupted run; rows compared ${rows.toLocaleString("en-US")}, rows lost: ${rowsLost}`,
     );
   });
+
+  // TODO(backfills): a kill inside a backfill batch, then a resume, equal to an uninterrupted
+  // backfill: added with `sbdk backfill` (its halt point and its checksums), not built here.
+  it.todo("kill -9 during a backfill batch, then resume: equal to an uninterrupted backfill");
 });
