@@ -192,7 +192,9 @@ export async function readHealth(effects: HealthEffects = defaultHealthEffects()
     }
 
     try {
-      lastRun = lastRunOf(effects.store(config).list({ limit: 1 })[0]);
+      // Not limit 1: ids sort by the second they were made in, and runs made in the same
+      // second (a burst of requests) by their random ends; the list orders what it read by time.
+      lastRun = lastRunOf(effects.store(config).list({ limit: 20 })[0]);
     } catch {
       lastRun = null;
     }
