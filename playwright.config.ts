@@ -10,6 +10,7 @@ import {
   BASE_URL,
   E2E_CONFIG,
   E2E_EMPTY_PUBLISH,
+  E2E_WEBHOOK_SECRET,
   EMPTY_PORT,
   PORT,
   writeE2EConfig,
@@ -73,7 +74,7 @@ export default defineConfig({
       // Builds when the build is missing or stale; the data comes from global-setup.
       command: `node scripts/start.mjs --port ${PORT} --skip-pipeline`,
       url: `${BASE_URL}/quality`,
-      env: serverEnv,
+      env: { ...serverEnv, SBDK_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET, SBDK_WEBHOOK_BRANCH: "main" },
       timeout: 300_000,
       reuseExistingServer: false,
       stdout: "ignore",
@@ -83,7 +84,7 @@ export default defineConfig({
       // The same build over a publish folder that stays empty.
       command: `node node_modules/next/dist/bin/next start --port ${EMPTY_PORT} --hostname 127.0.0.1`,
       url: `http://127.0.0.1:${EMPTY_PORT}/quality`,
-      env: { ...serverEnv, SBDK_PUBLISH_PATH: E2E_EMPTY_PUBLISH },
+      env: { ...serverEnv, SBDK_PUBLISH_PATH: E2E_EMPTY_PUBLISH, SBDK_WEBHOOK_SECRET: "" },
       timeout: 60_000,
       reuseExistingServer: false,
       stdout: "ignore",

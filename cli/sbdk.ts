@@ -7,19 +7,20 @@
  *   sbdk export    write the dashboard and quality pages as a static site
  * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress.
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "@/lib/shared/config";
-import { SbdkError, isSbdkError } from "@/lib/shared/errors";
-import { isRunId, type RunParams, type RunResultLine, type RunStartLine } from "@/lib/shared/runs";
+import { isSbdkError } from "@/lib/shared/errors";
+import type { RunResultLine, RunStartLine } from "@/lib/shared/runs";
 import { loadConfig } from "@/lib/server/config";
 import { runDoctor } from "@/lib/server/doctor";
 import { exportSite, MAX_FILE_BYTES } from "@/lib/server/export";
+import { waitForLock, type WarehouseLock } from "@/lib/server/lock";
 import { runPipeline, type PipelineEvent, type PipelineResult } from "@/lib/server/pipeline";
 import { failQueuedRun, runErrorOf, startRecordedRun, type RunRecorder } from "@/lib/server/runs/recorder";
 import { RunStore, notFound } from "@/lib/server/runs/store";
 import { simulate, type SimulationEvent, type SimulationResult } from "@/lib/server/simulation/simulate";
+import { parseDoctorArgs, parseExportArgs, parseRunArgs, parseSimulateArgs, UsageError } from "./args";
 import {
   bar,
   fmtInt,
@@ -76,49 +77,6 @@ options for export:
   --json              print the result as JSON
 `;
 
-class UsageError extends SbdkError {
-  constructor(message: string) {
-    super("invalid:cli", message, { hint: "run `sbdk help` for the commands and their options" });
-  }
-}
-
-const RUN_OPTIONS = {
-  config: { type: "string" },
-  seed: { type: "string" },
-  users: { type: "string" },
-  days: { type: "string" },
-  "start-date": { type: "string" },
-  scale: { type: "string" },
-  json: { type: "boolean" },
-  events: { type: "boolean" },
-  "run-id": { type: "string" },
-} satisfies ParseArgsConfig["options"];
-
-const SIMULATE_OPTIONS = {
-  config: { type: "string" },
-  days: { type: "string" },
-  reset: { type: "boolean" },
-  seed: { type: "string" },
-  "skip-dbt": { type: "boolean" },
-  "skip-tests": { type: "boolean" },
-  json: { type: "boolean" },
-} satisfies ParseArgsConfig["options"];
-
-function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-function numberFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+(\.\d+)?$/.test(value.trim()))
-    throw new UsageError(`--${name} expects a number, got "${value}"`);
-  return Number(value);
-}
-
 function printSummary(result: PipelineResult, out: (line: string) => void): void {
   const { raw, dbt, timings, publish } = result;
   out("");
@@ -156,30 +114,8 @@ function printSummary(result: PipelineResult, out: (line: string) => void): void
 /** A line of `sbdk run --events`. */
 type StdoutLine = RunStartLine | PipelineEvent | RunResultLine;
 
-/** Flags that override the config for one run (the params of its record). */
-function runParamsFromFlags(flags: ReturnType<typeof parse<typeof RUN_OPTIONS>>): RunParams {
-  return Object.fromEntries(
-    Object.entries({
-      seed: numberFlag("seed", flags.seed),
-      users: numberFlag("users", flags.users),
-      days: numberFlag("days", flags.days),
-      scale: numberFlag("scale", flags.scale),
-      start_date: flags["start-date"],
-    }).filter(([, v]) => v !== undefined),
-  ) as RunParams;
-}
-
 async function commandRun(args: string[]): Promise<number> {
-  const flags = parse(args, RUN_OPTIONS);
-  const runId = flags["run-id"];
-  if (flags.events && flags.json) throw new UsageError("--events and --json cannot be combined");
-  const flagParams = runParamsFromFlags(flags);
-  if (runId !== undefined) {
-    if (!isRunId(runId))
-      throw new UsageError(`--run-id expects an id like r-20261123-025801-ab12, got "${runId}"`);
-    if (Object.keys(flagParams).length)
-      throw new UsageError("--run-id takes the run's settings from its record; drop --seed, --users, … ");
-  }
+  const { flags, params: flagParams, runId } = parseRunArgs(args);
   const file = flags.config ? { file: flags.config } : {};
 
   // With --events, stdout carries one JSON line per event and people read stderr.
@@ -196,6 +132,7 @@ async function commandRun(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(value) + "\n");
   };
   let recorder: RunRecorder | null = null;
+  let lock: WarehouseLock | undefined;
   try {
     let params = flagParams;
     let store: RunStore;
@@ -214,6 +151,17 @@ async function commandRun(args: string[]): Promise<number> {
       throw err;
     }
     store ??= RunStore.forConfig(config);
+    // The server queued this run when the warehouse was free; a run started in a terminal
+    // since (while this process was starting) is waited for, as the queue would have.
+    lock =
+      runId === undefined
+        ? undefined
+        : await waitForLock(config.duckdb_path, "pipeline run", {
+            onWait: (holder) =>
+              process.stderr.write(
+                `waiting for the warehouse: a run is in progress (${holder.job}, started at ${holder.started_at}, pid ${holder.pid})\n`,
+              ),
+          });
     recorder = startRecordedRun({
       store,
       config,
@@ -222,8 +170,9 @@ async function commandRun(args: string[]): Promise<number> {
       ...(runId !== undefined ? { runId } : {}),
     });
     if (flags.events) emitLine({ type: "run", run: recorder.run } satisfies RunStartLine);
-    return await runWithProgress(config, recorder, flags, emitLine);
+    return await runWithProgress(config, recorder, flags, emitLine, lock);
   } catch (err) {
+    lock?.release();
     if (flags.events && !resultSent) {
       emitLine({
         type: "result",
@@ -242,6 +191,7 @@ async function runWithProgress(
   recorder: RunRecorder,
   flags: { json?: boolean | undefined; events?: boolean | undefined },
   emitLine: (value: StdoutLine) => void,
+  lock?: WarehouseLock,
 ): Promise<number> {
   const status = new StatusLine(flags.events ? process.stderr : process.stdout);
   // What a person reads goes to the terminal (stderr with --events) and to the run's log.
@@ -304,7 +254,7 @@ async function runWithProgress(
   try {
     let result: PipelineResult;
     try {
-      result = await runPipeline(config, { onEvent, signal: controller.signal });
+      result = await runPipeline(config, { onEvent, signal: controller.signal, ...(lock ? { lock } : {}) });
     } catch (err) {
       const run = recorder.fail(err, isSbdkError(err) ? err.exitCode : 1);
       if (flags.events) {
@@ -339,15 +289,6 @@ async function runWithProgress(
   }
 }
 
-/** A whole-number flag at least `min`, or a usage error naming it. */
-function wholeFlag(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
-    throw new UsageError(`--${name} expects a whole number of ${min} or more, got "${value}"`);
-  }
-  return Number(value);
-}
-
 function printSimulationEnd(
   result: SimulationResult,
   out: (line: string) => void,
@@ -377,12 +318,7 @@ function printSimulationEnd(
 }
 
 async function commandSimulate(args: string[]): Promise<number> {
-  const flags = parse(args, SIMULATE_OPTIONS);
-  const days = wholeFlag("days", flags.days, 1);
-  const seed = wholeFlag("seed", flags.seed, 0);
-  if (flags["skip-dbt"] && flags["skip-tests"]) {
-    throw new UsageError("--skip-dbt already skips the tests: give one of --skip-dbt and --skip-tests");
-  }
+  const { flags, days, seed } = parseSimulateArgs(args);
   const config = loadConfig(flags.config ? { file: flags.config } : {});
   const status = new StatusLine();
   const print = flags.json ? () => {} : (line: string) => status.print(line);
@@ -452,7 +388,7 @@ async function commandSimulate(args: string[]): Promise<number> {
 }
 
 async function commandDoctor(args: string[]): Promise<number> {
-  const flags = parse(args, { config: { type: "string" } });
+  const { flags } = parseDoctorArgs(args);
   const { checks } = await runDoctor({ rootDir: ROOT, ...(flags.config ? { file: flags.config } : {}) });
   const mark = { ok: "✓", warn: "!", fail: "✗" } as const;
   for (const c of checks) {
@@ -469,12 +405,7 @@ function fmtBytes(n: number): string {
 }
 
 async function commandExport(args: string[]): Promise<number> {
-  const flags = parse(args, {
-    config: { type: "string" },
-    out: { type: "string" },
-    "base-path": { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { flags } = parseExportArgs(args);
   const config = loadConfig(flags.config ? { file: flags.config } : {});
   const env = { ...process.env, ...(flags.config ? { SBDK_CONFIG: resolve(flags.config) } : {}) };
   const say = flags.json ? () => {} : (line: string) => console.log(line);

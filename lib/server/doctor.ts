@@ -4,9 +4,9 @@ import "server-only";
  * shared file, the config, the warehouse lock and the last publish — and says what to fix.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { version as duckdbLibraryVersion } from "@duckdb/node-api";
 import type { Config } from "@/lib/shared/config";
 import { isSbdkError } from "@/lib/shared/errors";
 import { loadConfig, type LoadConfigOptions } from "./config";
@@ -34,13 +34,13 @@ function capture(cmd: string, args: string[], cwd?: string): { ok: boolean; out:
   return { ok: res.status === 0, out: `${res.stdout ?? ""}${res.stderr ?? ""}`.trim() };
 }
 
-/** The DuckDB version bundled by @duckdb/node-api, e.g. "1.5.6". */
+/**
+ * The DuckDB version bundled by @duckdb/node-api, e.g. "1.5.6", from the library itself: in the
+ * Next.js server bundle a require.resolve of its package.json becomes a module number, which
+ * readFileSync then took for a file descriptor (EBADF).
+ */
 export function nodeDuckdbVersion(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = JSON.parse(readFileSync(require.resolve("@duckdb/node-api/package.json"), "utf8")) as {
-    version: string;
-  };
-  return pkg.version.split("-")[0] ?? pkg.version;
+  return duckdbLibraryVersion().replace(/^v/, "");
 }
 
 export async function runDoctor(

@@ -27,15 +27,46 @@ export function errorResponse(err: unknown, where: string): Response {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * The bytes of a request body, at most `maxBytes`: a longer body is refused with `tooLarge()`
+ * as soon as it is known to be longer (from Content-Length, or while reading), never read whole.
+ */
+export async function readRawBody(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => SbdkError,
+): Promise<Buffer> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** The JSON body of a request; undefined when it is empty. Bad JSON is invalid:runs on "body". */
 export async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) {
-    throw new SbdkError("invalid:runs", `the body is larger than ${MAX_BODY_BYTES} bytes`, {
-      field: "body",
-      hint: 'send a small JSON object such as {"seed": 7}',
-    });
-  }
+  const raw = await readRawBody(
+    request,
+    MAX_BODY_BYTES,
+    () =>
+      new SbdkError("invalid:runs", `the body is larger than ${MAX_BODY_BYTES} bytes`, {
+        field: "body",
+        hint: 'send a small JSON object such as {"seed": 7}',
+      }),
+  );
+  const text = raw.toString("utf8");
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -101,3 +101,29 @@ export function acquireLock(
     hint: "another job took it at the same moment; try again",
   });
 }
+
+/**
+ * Takes the warehouse, waiting while another job holds it (looking again every `pollMs`).
+ * `onWait` is told once who holds it. For a run the server queued: the queue saw the warehouse
+ * free, and a job started meanwhile (in a terminal) is waited for, as the queue would have.
+ */
+export async function waitForLock(
+  duckdbPath: string,
+  job: string,
+  options: { pollMs?: number; onWait?: (holder: LockInfo) => void } = {},
+): Promise<WarehouseLock> {
+  let told = false;
+  for (;;) {
+    try {
+      return acquireLock(duckdbPath, job);
+    } catch (err) {
+      if (!(err instanceof SbdkError && err.kind === "conflict")) throw err;
+      const holder = readLock(duckdbPath);
+      if (holder && !told) {
+        told = true;
+        options.onWait?.(holder);
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { readManifest } from "./dbt/artifacts";
 import { emptyProgress, foldProgress } from "./dbt/events";
 import { checkBuild, type summarizeRun } from "./dbt/outcome";
 import { dbtStateDirs, runDbt, type DbtEffects } from "./dbt/runner";
-import { acquireLock } from "./lock";
+import { acquireLock, type WarehouseLock } from "./lock";
 import { clearSimulation } from "./simulation/state";
 import { publish, type PublishResult } from "./publish";
 import { RAW_SCHEMA, RAW_TABLE_NAMES, type RawTable } from "./warehouse/schema";
@@ -45,6 +45,8 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Replace dbt's process spawner (tests). */
   dbtEffects?: Partial<DbtEffects>;
+  /** The warehouse lock, when the caller took it already (released when the run ends). */
+  lock?: WarehouseLock;
 }
 
 function addDays(isoDate: string, days: number): string {
@@ -93,7 +95,7 @@ export async function readRawStats(db: Warehouse): Promise<RawStats> {
 
 export async function runPipeline(config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
   const emit = options.onEvent ?? (() => {});
-  const lock = acquireLock(config.duckdb_path, "pipeline run");
+  const lock = options.lock ?? acquireLock(config.duckdb_path, "pipeline run");
   const t0 = performance.now();
   try {
     // Generate and load, day by day, in one Node handle; each day is replaced atomically.

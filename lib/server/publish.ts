@@ -22,6 +22,7 @@ import {
 } from "@/lib/shared/manifest";
 import { parseRelationName, type Manifest, type RunResults } from "./dbt/artifacts";
 import { summarizeRun } from "./dbt/outcome";
+import { haltPoint } from "./faults";
 import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
 
 /** Schemas of the warehouse whose tables are published. */
@@ -306,6 +307,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
     });
 
     await input.beforeSwap?.();
+    await haltPoint("publish");
     const previous = await readPublishedManifest(dir).catch(() => null);
     const tmp = join(dir, `.${MANIFEST_FILE}.${process.pid}.tmp`);
     await writeFile(tmp, JSON.stringify(manifest, null, 2) + "\n");

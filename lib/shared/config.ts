@@ -25,7 +25,11 @@ export const isoDate = z
     },
   );
 
-const path = z.string().min(1, "expected a non-empty path");
+const path = z
+  .string()
+  .min(1, "expected a non-empty path")
+  // A NUL ends a path for the OS but not for JavaScript: refused here, not deep inside a run.
+  .refine((p) => !p.includes("\0"), "expected a path without NUL characters");
 
 const share = (fallback: number) =>
   z.number().min(0, "expected a share from 0 to 1").max(1, "expected a share from 0 to 1").default(fallback);

@@ -5,8 +5,10 @@
  */
 export const ERROR_KINDS = {
   invalid: { status: 400, exitCode: 2 },
+  unauthorized: { status: 401, exitCode: 2 },
   not_found: { status: 404, exitCode: 4 },
   conflict: { status: 409, exitCode: 3 },
+  too_large: { status: 413, exitCode: 2 },
   missing: { status: 503, exitCode: 5 },
   failed: { status: 500, exitCode: 1 },
 } as const;
@@ -24,7 +26,9 @@ export type ErrorStage =
   | "simulate"
   | "setup"
   | "cli"
-  | "export";
+  | "export"
+  | "webhook"
+  | "http";
 export type ErrorCode = `${ErrorKind}:${ErrorStage}`;
 
 export interface SbdkErrorOptions {

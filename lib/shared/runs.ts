@@ -27,7 +27,7 @@ export function newRunId(
   return `r-${date}-${time}-${random()}`;
 }
 
-export const RUN_TRIGGERS = ["browser", "cli", "api"] as const;
+export const RUN_TRIGGERS = ["browser", "cli", "api", "webhook"] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "interrupted"] as const;

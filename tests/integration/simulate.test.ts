@@ -10,43 +10,9 @@ import { readSimulation, readWeeklyGrowth } from "@/lib/server/simulation/state"
 import { openWarehouse, openWarehouseWaiting } from "@/lib/server/warehouse/duckdb";
 import { simulationManifestSchema, type SimulationManifest } from "@/lib/shared/simulation";
 import { REPO, sbdk, tempProject, type TempProject } from "./helpers";
+import { warehouseChecksums } from "./support/checksums";
 
 const SMALL = { seed: 7, users: 600, start_date: "2026-03-01" };
-
-/**
- * Per table of the warehouse (raw, marts, metrics and the day summaries): row count and an
- * order-independent hash of the rows, doubles rounded to 6 decimals (parallel sums differ in
- * the last bits between equal runs). Timings and dbt's stored test failures are left out.
- */
-async function warehouseChecksums(duckdbPath: string): Promise<Record<string, string>> {
-  const db = await openWarehouse(duckdbPath, { readOnly: true });
-  try {
-    const tables = await db.query<{ schema: string; name: string }>(`
-      select table_schema as schema, table_name as name from information_schema.tables
-      where table_schema in ('raw', 'marts', 'metrics', 'simulation') and table_type = 'BASE TABLE'
-        and table_name <> 'state'
-      order by all`);
-    const out: Record<string, string> = {};
-    for (const { schema, name } of tables) {
-      const columns = await db.query<{ column_name: string; data_type: string }>(
-        `select column_name, data_type from information_schema.columns
-         where table_schema = '${schema}' and table_name = '${name}' order by ordinal_position`,
-      );
-      const select = columns
-        .filter((c) => !/_seconds$|^recorded_at$/.test(c.column_name))
-        .map((c) => (c.data_type === "DOUBLE" ? `round("${c.column_name}", 6)` : `"${c.column_name}"`))
-        .join(", ");
-      const [row] = await db.query<{ n: number; h: string }>(
-        `select count(*)::bigint as n, coalesce(bit_xor(hash(r)), 0)::varchar as h
-         from (select ${select} from "${schema}"."${name}") as r`,
-      );
-      out[`${schema}.${name}`] = `${row?.n}:${row?.h}`;
-    }
-    return out;
-  } finally {
-    db.close();
-  }
-}
 
 function dayLines(stdout: string): string[] {
   return stdout.split("\n").filter((l) => l.startsWith("Day "));

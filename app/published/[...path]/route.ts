@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { openPublishedFile } from "@/lib/server/dashboard/published-files";
+import { errorResponse } from "@/lib/server/http";
 import { SbdkError } from "@/lib/shared/errors";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,6 @@ export async function GET(_request: Request, context: { params: Promise<unknown>
     return new Response(file.body, { headers: file.headers });
   } catch (err) {
     if (err instanceof SbdkError) return Response.json(err.toJSON(), { status: err.status });
-    throw err;
+    return errorResponse(err, "GET /published/[...path]");
   }
 }

@@ -27,7 +27,9 @@ export async function openPublishedFile(segments: readonly string[]): Promise<Pu
   const name = segments.join("/");
   const ext = name.split(".").pop() ?? "";
   const type = CONTENT_TYPES[ext];
-  if (!type || segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\"))) {
+  // Each segment is one plain name: no way up (..), across (/ or \, decoded from %2F or %5C) or
+  // out of the string (a NUL); anything else is looked up inside the publish folder only.
+  if (!type || segments.some((s) => s === "" || s === "." || s === ".." || /[\\/\0]/.test(s))) {
     throw new SbdkError("not_found:publish", `no published file ${name}`);
   }
   const root = resolve(loadConfig().publish_path);

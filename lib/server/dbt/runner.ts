@@ -11,7 +11,7 @@ import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 import { readRunResults, type RunResults } from "./artifacts";
 import { parseDbtLogLine, type DbtProgressEvent } from "./events";
-import { locateDbt, type DbtCommand } from "./locate";
+import { locateDbt, locatePython, type DbtCommand } from "./locate";
 import { PACKAGE_ROOT } from "../paths";
 
 export type SpawnFn = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
@@ -83,16 +83,22 @@ export function dbtArgs(config: Config, args: string[]): string[] {
 
 const TAIL_LINES = 25;
 
+/** Runs dbt's command line tied to its parent: a killed job takes its dbt with it. */
+export const DBT_CLI_SCRIPT = join(PACKAGE_ROOT, "lib", "server", "dbt", "dbt_cli.py");
+
 export async function runDbt(options: RunDbtOptions): Promise<DbtInvocation> {
   const { config } = options;
   const spawn = options.effects?.spawn ?? (nodeSpawn as SpawnFn);
   const locate = options.effects?.locate ?? (() => locateDbt({ rootDir: PACKAGE_ROOT }));
   const dbt = locate();
-  const args = [...dbt.prefixArgs, ...dbtArgs(config, options.args)];
+  // Not dbt's own script: a dbt that outlived a killed `sbdk run` would go on writing the
+  // warehouse and hold the DuckDB file the next run needs (dbt_cli.py ends with its parent).
+  const python = locatePython(dbt);
+  const args = [DBT_CLI_SCRIPT, ...dbtArgs(config, options.args)];
   const started = performance.now();
   const tail: string[] = [];
 
-  const child = spawn(dbt.command, args, {
+  const child = spawn(python, args, {
     cwd: config.dbt_path,
     env: dbtEnv(config),
     stdio: ["ignore", "pipe", "pipe"],
@@ -121,7 +127,7 @@ export async function runDbt(options: RunDbtOptions): Promise<DbtInvocation> {
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.once("error", (err) => {
       reject(
-        new SbdkError("missing:dbt", `could not start dbt (${dbt.command}): ${err.message}`, {
+        new SbdkError("missing:dbt", `could not start dbt (${python} for ${dbt.command}): ${err.message}`, {
           details: dbt.tried ? ["looked in:", ...dbt.tried.map((t) => `  ${t}`)] : [],
           hint: "run `npm install` (or `npm run setup`) to create .venv with dbt",
           cause: err,

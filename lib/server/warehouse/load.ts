@@ -21,6 +21,7 @@ import {
   type PreparedDay,
 } from "@/lib/server/generators";
 import { fallbackEmailSql } from "@/lib/server/generators/users";
+import { haltPoint } from "../faults";
 import type { Warehouse } from "./duckdb";
 import { createRawTablesSql, RAW_SCHEMA, RAW_TABLE_NAMES, RAW_TABLES, type RawTable } from "./schema";
 
@@ -111,6 +112,7 @@ export async function generateAndLoadDay(
   let prepared: PreparedDay;
   try {
     prepared = await prepareDay(db, settings, day);
+    await haltPoint("generate");
   } catch (err) {
     await dropStaging(db).catch(() => undefined);
     if (err instanceof SbdkError) throw err;
@@ -139,6 +141,7 @@ export async function generateAndLoadDay(
       rows[table] = Number(result?.Count ?? 0);
       loadMsByTable[table] = performance.now() - t;
     }
+    await haltPoint("load");
     const commitStarted = performance.now();
     await db.run("COMMIT");
     commitMs = performance.now() - commitStarted;

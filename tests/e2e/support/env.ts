@@ -22,6 +22,9 @@ export const EMPTY_BASE_URL = `http://127.0.0.1:${EMPTY_PORT}`;
 /** A plain static file server over the exported site (tests/e2e/export.spec.ts). */
 export const STATIC_PORT = PORT + 2;
 
+/** The GitHub webhook's secret on the main server; the empty-publish server has none (webhook off). */
+export const E2E_WEBHOOK_SECRET = "e2e-webhook-secret";
+
 /** A small, fixed dataset: the numbers are deterministic and the pipeline takes seconds. */
 export const E2E_DATA = { seed: 7, users: 1000, days: 14, start_date: "2025-12-01" } as const;
 
