@@ -24,7 +24,8 @@ export type ErrorStage =
   | "simulate"
   | "setup"
   | "cli"
-  | "export";
+  | "export"
+  | "backfill";
 export type ErrorCode = `${ErrorKind}:${ErrorStage}`;
 
 export interface SbdkErrorOptions {
