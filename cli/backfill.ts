@@ -50,18 +50,24 @@ const OPTIONS = {
 } as const;
 
 export async function commandBackfill(args: string[], usage: (message: string) => Error): Promise<number> {
-  let flags: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>["values"];
+  let flags: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>
+  >["values"];
   try {
     flags = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (err) {
     throw usage((err as Error).message);
   }
-  const modes = [flags.list && "--list", flags.metric !== undefined && "--metric", flags.all && "--all"].filter(
-    Boolean,
-  );
+  const modes = [
+    flags.list && "--list",
+    flags.metric !== undefined && "--metric",
+    flags.all && "--all",
+  ].filter(Boolean);
   if (modes.length !== 1) {
     throw usage(
-      modes.length === 0 ? "give one of --list, --metric NAME, --all" : `give only one of ${modes.join(", ")}`,
+      modes.length === 0
+        ? "give one of --list, --metric NAME, --all"
+        : `give only one of ${modes.join(", ")}`,
     );
   }
   if (flags.list && (flags["dry-run"] || flags["batch-days"] !== undefined)) {
@@ -122,7 +128,12 @@ async function list(config: Config, json: boolean): Promise<number> {
   for (const [i, b] of BACKFILLS.entries()) {
     const status = statuses[i]!;
     const last = applies.find((a) => a.backfill === b.name);
-    rows.push([b.name, `${b.model}.${b.column}`, describeState(status), last ? describeApply(last) : "never"]);
+    rows.push([
+      b.name,
+      `${b.model}.${b.column}`,
+      describeState(status),
+      last ? describeApply(last) : "never",
+    ]);
   }
   for (const line of table(rows)) console.log(line);
   const partial = statuses.filter((s) => s.state === "partial" || s.state === "not_applied");
@@ -134,14 +145,19 @@ async function list(config: Config, json: boolean): Promise<number> {
   const following = statuses.filter((s) => s.enabled).map((s) => s.name);
   console.log(
     `\n${following.length ? `the daily runs fill new days of ${following.join(", ")}` : "no backfill applied yet: the daily runs fill none"}` +
-      (partial.length ? `\napply one with \`sbdk backfill --metric NAME\` (preview it first with --dry-run)` : ""),
+      (partial.length
+        ? `\napply one with \`sbdk backfill --metric NAME\` (preview it first with --dry-run)`
+        : ""),
   );
   return 0;
 }
 
 function describeApply(a: ApplyRecord): string {
   const when = a.started_at.slice(0, 16).replace("T", " ");
-  const what = a.days_planned === 0 && a.status === "succeeded" ? "nothing to fill" : `${a.days_done}/${a.days_planned} days, ${fmtInt(a.rows_filled)} rows`;
+  const what =
+    a.days_planned === 0 && a.status === "succeeded"
+      ? "nothing to fill"
+      : `${a.days_done}/${a.days_planned} days, ${fmtInt(a.rows_filled)} rows`;
   return `${when} ${a.status}, ${what}${a.seconds !== null ? `, ${fmtSeconds(a.seconds)}` : ""}`;
 }
 
@@ -170,7 +186,8 @@ async function dryRun(
 
 function fmtValue(value: string | number | boolean | null): string {
   if (value === null) return "null";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+  if (typeof value === "number")
+    return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
   const text = String(value);
   return text.length > 48 ? `${text.slice(0, 47)}…` : text;
 }
@@ -182,10 +199,17 @@ export function previewLines(p: BackfillPreview): string[] {
   out.push(`  ${definition.description}`);
   out.push(
     `  status: ${describeState(p.status)}` +
-      (p.status.enabled ? " · the daily runs fill new days" : " · the daily runs do not fill it until it is applied"),
+      (p.status.enabled
+        ? " · the daily runs fill new days"
+        : " · the daily runs do not fill it until it is applied"),
   );
   if (p.affected.days === 0) {
-    out.push(`  would fill: nothing, every day has its values` + (p.changedFilledRows ? ` (${fmtInt(p.changedFilledRows)} rows differ from what the dbt code gives now: a full refresh recomputes them)` : ""));
+    out.push(
+      `  would fill: nothing, every day has its values` +
+        (p.changedFilledRows
+          ? ` (${fmtInt(p.changedFilledRows)} rows differ from what the dbt code gives now: a full refresh recomputes them)`
+          : ""),
+    );
   } else {
     out.push(
       `  would fill: ${p.affected.days} days (${formatDayRanges(p.affected.ranges)}), ${fmtInt(p.affected.rows)} rows`,
@@ -199,18 +223,29 @@ export function previewLines(p: BackfillPreview): string[] {
     );
     const top = Math.max(1, ...d.bins.map((b) => b.count));
     for (const line of table(
-      d.bins.map((b) => [`${fmtValue(b.start)}–${fmtValue(b.end)}`, "#".repeat(Math.ceil((b.count / top) * 30)) || "·", fmtInt(b.count)]),
+      d.bins.map((b) => [
+        `${fmtValue(b.start)}–${fmtValue(b.end)}`,
+        "#".repeat(Math.ceil((b.count / top) * 30)) || "·",
+        fmtInt(b.count),
+      ]),
     ))
       out.push(`    ${line}`);
   } else {
     out.push(`  new values (${fmtInt(d.count)} rows):`);
     const top = Math.max(1, ...d.categories.map((c) => c.count));
     for (const line of table(
-      d.categories.map((c) => [c.value, "#".repeat(Math.ceil((c.count / top) * 30)), fmtInt(c.count), fmtPercent(c.count / Math.max(1, d.count))]),
+      d.categories.map((c) => [
+        c.value,
+        "#".repeat(Math.ceil((c.count / top) * 30)),
+        fmtInt(c.count),
+        fmtPercent(c.count / Math.max(1, d.count)),
+      ]),
     ))
       out.push(`    ${line}`);
   }
-  out.push(`  sample (${p.samples.length} of ${fmtInt(p.sampleOf)} rows${p.affected.rows ? " to fill" : ""}):`);
+  out.push(
+    `  sample (${p.samples.length} of ${fmtInt(p.sampleOf)} rows${p.affected.rows ? " to fill" : ""}):`,
+  );
   const contextColumns = definition.context;
   for (const line of table([
     [p.key, "batch_date", "old", "new", ...contextColumns],
@@ -286,7 +321,10 @@ async function apply(
         break;
       case "stage":
         if (e.status === "started") update(`${e.stage} …`);
-        else print(`  ${e.stage === "run" ? "dbt run" : e.stage === "test" ? "dbt test" : "publish"}${e.detail ? ` ${e.detail}` : ""} · ${fmtSeconds(e.seconds ?? 0)}`);
+        else
+          print(
+            `  ${e.stage === "run" ? "dbt run" : e.stage === "test" ? "dbt test" : "publish"}${e.detail ? ` ${e.detail}` : ""} · ${fmtSeconds(e.seconds ?? 0)}`,
+          );
         break;
       case "applied":
         break;
@@ -315,9 +353,12 @@ async function apply(
         : `applied: ${record.backfill} filled ${record.days_done} days, ${fmtInt(record.rows_filled)} rows in ${fmtSeconds(record.seconds ?? 0)} (apply ${record.id})`,
     );
     if (record.other_failing_tests) {
-      print(`  note: ${record.other_failing_tests} other test(s) of the project fail (not this backfill's); see the quality page`);
+      print(
+        `  note: ${record.other_failing_tests} other test(s) of the project fail (not this backfill's); see the quality page`,
+      );
     }
   }
-  if (result.published) print(`published ${result.published.manifest.tables.length} tables to ${result.published.dir}`);
+  if (result.published)
+    print(`published ${result.published.manifest.tables.length} tables to ${result.published.dir}`);
   return 0;
 }

@@ -351,7 +351,11 @@ export type BackfillPreview = z.infer<typeof previewSchema>;
  * Equal-width bins over [min, max] with a round width (1, 2 or 5 × 10^k), at most `count` of
  * them; the last bin includes max.
  */
-export function histogramEdges(min: number, max: number, count = 10): { start: number; width: number; bins: number } {
+export function histogramEdges(
+  min: number,
+  max: number,
+  count = 10,
+): { start: number; width: number; bins: number } {
   const span = Math.max(max - min, 1e-9);
   const raw = span / count;
   const power = 10 ** Math.floor(Math.log10(raw));
@@ -365,7 +369,9 @@ export function histogramEdges(min: number, max: number, count = 10): { start: n
 
 /** `b-<UTC date>-<UTC time>-<4 random chars>`, like a run id. */
 export const APPLY_ID_PATTERN = /^b-\d{8}-\d{6}-[0-9a-z]{4}$/;
-export const applyIdSchema = z.string().regex(APPLY_ID_PATTERN, "expected an apply id like b-20261123-025801-ab12");
+export const applyIdSchema = z
+  .string()
+  .regex(APPLY_ID_PATTERN, "expected an apply id like b-20261123-025801-ab12");
 
 export function newApplyId(
   now: Date,
@@ -470,7 +476,8 @@ export function parseApplyRequest(body: unknown): ApplyRequest {
     const field = issue.keys[0]!;
     throw new SbdkError("invalid:backfill", `"${field}" is not a setting of an apply`, { field, hint });
   }
-  if (issue.path.length === 0) throw new SbdkError("invalid:backfill", "expected a JSON object", { field: "body", hint });
+  if (issue.path.length === 0)
+    throw new SbdkError("invalid:backfill", "expected a JSON object", { field: "body", hint });
   const field = issue.path.map(String).join(".");
   throw new SbdkError("invalid:backfill", `"${field}": ${issue.message}`, { field, hint });
 }
@@ -491,3 +498,16 @@ export const backfillListSchema = z.object({
   unavailable: z.object({ message: z.string(), hint: z.string().optional() }).nullable(),
 });
 export type BackfillList = z.infer<typeof backfillListSchema>;
+
+/** A backfill's value as people read it: "$12.34", "0.6", "excellent"; "–" for no value. */
+export function formatBackfillValue(
+  definition: Pick<BackfillDefinition, "value">,
+  value: string | number | boolean | null,
+): string {
+  if (value === null) return "–";
+  if (typeof value !== "number") return String(value);
+  if (definition.value.kind === "number" && definition.value.unit === "usd") {
+    return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  }
+  return String(Number(value.toFixed(4)));
+}

@@ -71,7 +71,11 @@ interface Job {
 }
 
 /** The dbt command of one batch: backfill_days and the mart for the window, then the column's test. */
-export function batchDbtArgs(definition: Pick<BackfillDefinition, "name" | "model">, batch: Batch, threads: number): string[] {
+export function batchDbtArgs(
+  definition: Pick<BackfillDefinition, "name" | "model">,
+  batch: Batch,
+  threads: number,
+): string[] {
   return [
     "build",
     "--select",
@@ -93,15 +97,23 @@ function commonArgs(threads: number): string[] {
 
 function validateBatchDays(batchDays: number): void {
   if (!Number.isInteger(batchDays) || batchDays < 1 || batchDays > MAX_BATCH_DAYS) {
-    throw new SbdkError("invalid:backfill", `"batch_days": expected a whole number from 1 to ${MAX_BATCH_DAYS}, got ${batchDays}`, {
-      field: "batch_days",
-      hint: `leave it out for ${DEFAULT_BATCH_DAYS} days a batch`,
-    });
+    throw new SbdkError(
+      "invalid:backfill",
+      `"batch_days": expected a whole number from 1 to ${MAX_BATCH_DAYS}, got ${batchDays}`,
+      {
+        field: "batch_days",
+        hint: `leave it out for ${DEFAULT_BATCH_DAYS} days a batch`,
+      },
+    );
   }
 }
 
 /** Applies one backfill. */
-export function applyBackfill(config: Config, name: string, options: ApplyOptions = {}): Promise<ApplyResult> {
+export function applyBackfill(
+  config: Config,
+  name: string,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
   return applyBackfills(config, [name], options);
 }
 
@@ -130,12 +142,14 @@ export async function applyBackfills(
     try {
       await ensureApplyLog(db);
       for (const [i, definition] of definitions.entries()) {
-        jobs.push(await planJob(db, definition, {
-          id: i === 0 && options.applyId ? options.applyId : newApplyId(now()),
-          trigger: options.trigger ?? "cli",
-          batchDays,
-          startedAt: now(),
-        }));
+        jobs.push(
+          await planJob(db, definition, {
+            id: i === 0 && options.applyId ? options.applyId : newApplyId(now()),
+            trigger: options.trigger ?? "cli",
+            batchDays,
+            startedAt: now(),
+          }),
+        );
       }
       for (const job of jobs) await writeApply(db, job.record);
     } finally {
@@ -150,7 +164,12 @@ export async function applyBackfills(
         seconds: elapsed(),
       }));
       for (const record of records) emit({ type: "applied", record });
-      return { records, statuses: await readStatuses(config, definitions), published: null, seconds: elapsed() };
+      return {
+        records,
+        statuses: await readStatuses(config, definitions),
+        published: null,
+        seconds: elapsed(),
+      };
     }
 
     // 3. dbt, loaded once.
@@ -180,11 +199,9 @@ export async function applyBackfills(
         if (signal?.aborted) throw stopped(definition.name);
         const t0 = performance.now();
         const args = batchDbtArgs(definition, batch, threads);
-        const invocation = await session
-          .invoke(args, signal ? { signal } : {})
-          .catch((err: unknown) => {
-            throw signal?.aborted ? stopped(definition.name) : err;
-          });
+        const invocation = await session.invoke(args, signal ? { signal } : {}).catch((err: unknown) => {
+          throw signal?.aborted ? stopped(definition.name) : err;
+        });
         const { results } = checkBuild(
           invocation,
           `build of ${definition.name}'s batch ${batch.start} – ${batch.end}`,
@@ -236,7 +253,11 @@ export async function applyBackfills(
     const t0 = performance.now();
     emit({ type: "stage", stage: "run", status: "started" });
     const run = await session.invoke(["run", ...commonArgs(threads)], signal ? { signal } : {});
-    const ran = checkBuild(run, "run", "the backfilled days are kept; fix the model and apply again to finish");
+    const ran = checkBuild(
+      run,
+      "run",
+      "the backfilled days are kept; fix the model and apply again to finish",
+    );
     emit({
       type: "stage",
       stage: "run",
@@ -345,7 +366,9 @@ async function planJob(
       hint: "run the pipeline first (`npm run pipeline` or `npx sbdk simulate`)",
     });
   }
-  const missing = perDay.filter((d) => d.filled < d.rows).map((d) => ({ day: d.day, rows: d.rows - d.filled }));
+  const missing = perDay
+    .filter((d) => d.filled < d.rows)
+    .map((d) => ({ day: d.day, rows: d.rows - d.filled }));
   const batches = planBatches(missing, input.batchDays);
   const [previous] = await readApplies(db, { backfill: definition.name, limit: 1 });
   return {
@@ -382,7 +405,9 @@ function testOutcome(
   results: RunResults,
   testName: string,
 ): { status: string; failures: number | null; message: string | null } {
-  const result = results.results.find((r) => r.unique_id.startsWith("test.") && r.unique_id.split(".")[2] === testName);
+  const result = results.results.find(
+    (r) => r.unique_id.startsWith("test.") && r.unique_id.split(".")[2] === testName,
+  );
   if (!result) return { status: "missing", failures: null, message: `dbt did not run the test ${testName}` };
   return { status: result.status, failures: result.failures ?? null, message: result.message ?? null };
 }
@@ -422,7 +447,10 @@ async function closeJobs(
   }
 }
 
-async function readStatuses(config: Config, definitions: readonly BackfillDefinition[]): Promise<BackfillStatus[]> {
+async function readStatuses(
+  config: Config,
+  definitions: readonly BackfillDefinition[],
+): Promise<BackfillStatus[]> {
   const db = await openWarehouseWaiting(config.duckdb_path, 5_000);
   try {
     const statuses: BackfillStatus[] = [];

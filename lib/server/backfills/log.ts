@@ -48,7 +48,9 @@ export async function ensureApplyLog(db: Warehouse): Promise<void> {
 
 /** Writes the record whole (insert, or replace the row with its id). */
 export async function writeApply(db: Warehouse, record: ApplyRecord): Promise<void> {
-  const values = NAMES.map((n) => (n === "started_at" || n === "finished_at" ? "$" + n + "::timestamp" : "$" + n));
+  const values = NAMES.map((n) =>
+    n === "started_at" || n === "finished_at" ? "$" + n + "::timestamp" : "$" + n,
+  );
   await db.run(
     `insert or replace into ${APPLIES} (${NAMES.join(", ")}) values (${values.join(", ")})`,
     Object.fromEntries(NAMES.map((n) => [n, record[n]])),

@@ -63,20 +63,31 @@ export async function previewBackfill(
   try {
     const status = await readBackfillStatus(db, definition);
     if (status.state === "no_data") {
-      throw new SbdkError("missing:backfill", `the warehouse has no ${definition.model} rows to backfill yet`, {
-        hint: "run the pipeline first (`npm run pipeline` or `npx sbdk simulate`)",
-      });
+      throw new SbdkError(
+        "missing:backfill",
+        `the warehouse has no ${definition.model} rows to backfill yet`,
+        {
+          hint: "run the pipeline first (`npm run pipeline` or `npx sbdk simulate`)",
+        },
+      );
     }
     if (!(await relationExists(db, BACKFILLS_SCHEMA, "backfill_candidates"))) {
       throw new SbdkError(
         "missing:backfill",
         `the warehouse has no ${CANDIDATES} view: it was built before this version's backfills`,
-        { hint: "run the pipeline (`npm run pipeline`) or a simulated day so dbt builds the backfill models" },
+        {
+          hint: "run the pipeline (`npm run pipeline`) or a simulated day so dbt builds the backfill models",
+        },
       );
     }
     const distribution = await readDistribution(db, definition);
     const bins = distribution.kind === "number" ? distribution.bins : null;
-    const { samples, sampleOf, changedFilledRows, nullAfter } = await readSamples(db, definition, status, bins);
+    const { samples, sampleOf, changedFilledRows, nullAfter } = await readSamples(
+      db,
+      definition,
+      status,
+      bins,
+    );
     const manifest = await readManifest(dbtStateDirs(config).targetPath);
     const affectedDays = status.missing.flatMap((r) => expand(r.start, r.days));
     const perDay = await missingRowsPerDay(db, definition, status);

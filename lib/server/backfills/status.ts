@@ -62,7 +62,10 @@ async function enabledDays(db: Warehouse, name: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function readBackfillStatus(db: Warehouse, definition: BackfillDefinition): Promise<BackfillStatus> {
+export async function readBackfillStatus(
+  db: Warehouse,
+  definition: BackfillDefinition,
+): Promise<BackfillStatus> {
   const { perDay, columnExists } = await readDays(db, definition);
   return statusFromDays({
     name: definition.name,
