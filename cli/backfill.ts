@@ -212,7 +212,7 @@ export function previewLines(p: BackfillPreview): string[] {
     );
   } else {
     out.push(
-      `  would fill: ${p.affected.days} days (${formatDayRanges(p.affected.ranges)}), ${fmtInt(p.affected.rows)} rows`,
+      `  would fill: ${p.affected.days} ${p.affected.days === 1 ? "day" : "days"} (${formatDayRanges(p.affected.ranges)}), ${fmtInt(p.affected.rows)} rows`,
     );
   }
   out.push(`  null share: ${fmtPercent(p.nullShare.before)} → ${fmtPercent(p.nullShare.after)}`);

@@ -99,7 +99,7 @@ export function ApplyProgress(props: {
       {stream.connection === "lost" ? (
         <p className="mt-2 text-xs text-amber-700">Connection to the server lost; reconnecting…</p>
       ) : null}
-      {stream.phase !== "done" && stream.log.length ? (
+      {stream.phase === "starting" && stream.log.length ? (
         <p className="mt-2 truncate font-mono text-[11px] text-zinc-400">{stream.log.at(-1)}</p>
       ) : null}
     </div>

@@ -14,7 +14,7 @@ import { BACKFILLS, DEFAULT_BATCH_DAYS, formatDayRanges, type BackfillList } fro
 import { formatInteger } from "@/lib/shared/dashboard/format";
 import { formatStamp } from "@/components/runs/format";
 import { ApplyProgress } from "./apply-progress";
-import { BackfillStateBadge } from "./badges";
+import { ApplyStatusBadge, BackfillStateBadge } from "./badges";
 import { PreviewBody } from "./preview-panel";
 
 type PreviewState = { status: "idle" } | { status: "loading" } | PreviewResult;
@@ -43,13 +43,17 @@ export function BackfillsConsole(props: { list: BackfillList; selected: string |
     if (!selected || running) return;
     let current = true;
     setPreview({ status: "loading" });
-    void fetchPreview(selected).then((result) => {
-      if (current) setPreview(result);
-    });
+    // A change of the batch size waits for the typing to stop.
+    const timer = setTimeout(() => {
+      void fetchPreview(selected, batchDays).then((result) => {
+        if (current) setPreview(result);
+      });
+    }, 250);
     return () => {
       current = false;
+      clearTimeout(timer);
     };
-  }, [selected, running, reload]);
+  }, [selected, running, reload, batchDays]);
 
   const choose = (name: string) => {
     setSelected(name);
@@ -98,14 +102,18 @@ export function BackfillsConsole(props: { list: BackfillList; selected: string |
                 isSelected ? "border-indigo-300 ring-2 ring-indigo-100" : "border-zinc-200",
               )}
             >
-              <div className="flex items-start justify-between gap-2">
-                <div className="min-w-0">
-                  <h3 className="text-sm font-semibold text-zinc-900">{b.title}</h3>
-                  <p className="truncate font-mono text-[11px] text-zinc-500">
-                    {b.model}.{b.column}
-                  </p>
-                </div>
-                {applying === b.name && running ? null : <BackfillStateBadge status={status} />}
+              <div className="min-w-0">
+                <h3 className="text-sm font-semibold text-zinc-900">{b.title}</h3>
+                <p className="truncate font-mono text-[11px] text-zinc-500">
+                  {b.model}.{b.column}
+                </p>
+              </div>
+              <div>
+                {applying === b.name && running ? (
+                  <ApplyStatusBadge status="running" />
+                ) : (
+                  <BackfillStateBadge status={status} />
+                )}
               </div>
               <p className="line-clamp-3 text-xs leading-5 text-zinc-500">{b.description}</p>
               {status && status.state !== "no_data" ? (

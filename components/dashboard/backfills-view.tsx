@@ -24,6 +24,13 @@ const CATEGORY_COLORS: Record<string, string> = {
   failed: "#f43f5e",
 };
 
+/** Decimals of a mean: cents for dollars, 3 for a 0–1 score, 1 for a 0–100 one. */
+function meanDigits(definition: BackfillDefinition): number {
+  if (definition.value.kind !== "number") return 0;
+  if (definition.value.unit === "usd") return 2;
+  return (definition.value.max ?? 100) <= 1 ? 3 : 1;
+}
+
 function stateOf(m: BackfillMetric): "applied" | "partial" | "not_applied" | "empty" {
   if (m.rows === 0) return "empty";
   if (m.filledRows === 0) return "not_applied";
@@ -41,7 +48,7 @@ function Tile(props: { metric: BackfillMetric | null; name: string; dimmed: bool
       : definition.value.kind === "number"
         ? m.mean === null
           ? "–"
-          : formatBackfillValue(definition, Number(m.mean.toFixed(definition.value.unit === "usd" ? 2 : 3)))
+          : formatBackfillValue(definition, Number(m.mean.toFixed(meanDigits(definition))))
         : m.filledRows
           ? formatPercent((m.categories.find((c) => c.value === headline)?.count ?? 0) / m.filledRows)
           : "–";
@@ -63,7 +70,7 @@ function Tile(props: { metric: BackfillMetric | null; name: string; dimmed: bool
       <div className="flex items-start justify-between gap-2">
         <div className="min-w-0">
           <span className="block truncate text-xs font-medium text-zinc-500">
-            {headline === null ? `Avg ${definition.title.toLowerCase()}` : `${definition.title}: ${headline}`}
+            {headline === null ? `Avg ${definition.title.toLowerCase()}` : definition.title}
           </span>
           <span className="block truncate font-mono text-[10px] text-zinc-400">
             {definition.model}.{definition.column}
@@ -83,6 +90,9 @@ function Tile(props: { metric: BackfillMetric | null; name: string; dimmed: bool
           )}
         >
           {value}
+          {headline !== null && m?.filledRows ? (
+            <span className="ml-1.5 text-sm font-medium text-zinc-500">{headline}</span>
+          ) : null}
         </span>
       )}
       {m && definition.value.kind === "category" && m.filledRows > 0 ? (

@@ -43,8 +43,9 @@ export type PreviewResult =
   { status: "ready"; preview: BackfillPreview } | { status: "error"; error: ApiError };
 
 /** The dry run of a backfill. Never throws: a refusal or a failure is a result. */
-export async function fetchPreview(name: string): Promise<PreviewResult> {
-  const res = await call(`/api/backfills/${encodeURIComponent(name)}/preview`);
+export async function fetchPreview(name: string, batchDays?: number): Promise<PreviewResult> {
+  const query = batchDays !== undefined ? `?batch_days=${batchDays}` : "";
+  const res = await call(`/api/backfills/${encodeURIComponent(name)}/preview${query}`);
   if ("code" in res) return { status: "error", error: res };
   if (res.status === 200) {
     const preview = previewSchema.safeParse(res.json);
