@@ -76,10 +76,7 @@ try {
     .map((r) => `${r.unique_id} ${r.status}`)
     .sort();
   const testId = `test.sbdk_starter.${BROKEN_RULE.test}`;
-  const expected = [
-    `${testId} fail`,
-    ...blockedBy(manifest, testId).map((id) => `${id} skipped`),
-  ].sort();
+  const expected = [`${testId} fail`, ...blockedBy(manifest, testId).map((id) => `${id} skipped`)].sort();
   if (build.exitCode !== 1 || JSON.stringify(notPassing) !== JSON.stringify(expected)) {
     throw new Error(
       `expected only ${BROKEN_RULE.test} to fail (dbt exit 1), got exit ${build.exitCode}: ${notPassing.join(", ") || "nothing failed"}\n${build.outputTail.join("\n")}`,
