@@ -17,9 +17,14 @@ test.describe.configure({ mode: "serial" });
 
 /** The toxicity words and weights of the dbt project (var toxicity_words). */
 function toxicityWeights(): Map<string, number> {
-  const project = readFileSync(join(process.cwd(), "dbt", "dbt_project.yml"), "utf8");
-  const line = /^ {2}toxicity_words: \{ (.*) \}$/m.exec(project)?.[1] ?? "";
-  return new Map(line.split(", ").map((pair) => [pair.split(": ")[0]!, Number(pair.split(": ")[1])]));
+  const lines = readFileSync(join(process.cwd(), "dbt", "dbt_project.yml"), "utf8").split("\n");
+  const weights = new Map<string, number>();
+  for (const line of lines.slice(lines.indexOf("  toxicity_words:") + 1)) {
+    if (!line.startsWith("    ")) break;
+    const [word, weight] = line.trim().split(": ");
+    weights.set(word!, Number(weight));
+  }
+  return weights;
 }
 
 /** prompt_toxicity as the registry describes it: whole words, weights added, capped at 1. */

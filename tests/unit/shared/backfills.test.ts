@@ -23,12 +23,28 @@ import { SbdkError } from "@/lib/shared/errors";
 const DBT = join(__dirname, "..", "..", "..", "dbt");
 const read = (file: string) => readFileSync(join(DBT, file), "utf8");
 
-/** The entries of var('backfills') in dbt_project.yml, one flow mapping a line. */
+/** The lines of a var's block in dbt_project.yml (`  name:` then lines indented further). */
+function varBlock(name: string): string[] {
+  const lines = read("dbt_project.yml").split("\n");
+  const start = lines.indexOf(`  ${name}:`);
+  if (start === -1) throw new Error(`no var ${name} in dbt_project.yml`);
+  const block: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith("    ")) break;
+    block.push(line);
+  }
+  return block;
+}
+
+/** The entries of var('backfills') in dbt_project.yml. */
 function dbtBackfills(): Record<string, string>[] {
-  const project = read("dbt_project.yml");
-  return [...project.matchAll(/^\s+- \{ (name: .*) \}$/gm)].map((m) =>
-    Object.fromEntries(m[1]!.split(", ").map((pair) => pair.split(": ") as [string, string])),
-  );
+  const entries: Record<string, string>[] = [];
+  for (const line of varBlock("backfills")) {
+    const [key, value] = line.replace(/^ {4}(- | {2})/, "").split(": ") as [string, string];
+    if (line.startsWith("    - ")) entries.push({});
+    entries[entries.length - 1]![key] = value;
+  }
+  return entries;
 }
 
 function errorOf(fn: () => unknown): SbdkError {
@@ -85,8 +101,7 @@ describe("the backfill registry", () => {
   });
 
   it("scores exactly the toxicity words the prompt generator plants", () => {
-    const line = read("dbt_project.yml").match(/^ {2}toxicity_words: \{ (.*) \}$/m)?.[1] ?? "";
-    const words = line.split(", ").map((pair) => pair.split(": ")[0]);
+    const words = varBlock("toxicity_words").map((line) => line.trim().split(": ")[0]);
     expect(words.sort()).toEqual([...TOXICITY_WORDS].sort());
   });
 
