@@ -14,7 +14,7 @@ import {
 } from "@/lib/shared/backfills";
 import { SbdkError } from "@/lib/shared/errors";
 import { readLock } from "@/lib/server/lock";
-import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
+import { openWarehouseWaiting, type Warehouse } from "@/lib/server/warehouse/duckdb";
 
 export const MARTS_SCHEMA = "marts";
 export const BACKFILLS_SCHEMA = "backfills";
@@ -100,5 +100,6 @@ export async function openForReading(duckdbPath: string): Promise<Warehouse> {
       { hint: "try again when it has finished; reading now would hold it up" },
     );
   }
-  return openWarehouse(duckdbPath, { readOnly: true, threads: 1 });
+  // A job that has just ended may take a moment to let go of the file (its dbt worker exiting).
+  return openWarehouseWaiting(duckdbPath, 2_000, { readOnly: true, threads: 1 });
 }
