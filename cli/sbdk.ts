@@ -3,9 +3,11 @@
  *   sbdk run       generate → load → dbt build → publish, with progress and a summary; the run
  *                  is kept in the run history the web app's runs page lists
  *   sbdk simulate  the same as daily batches, one line a day, continuing where it stopped
+ *   sbdk backfill  list, preview (--dry-run) or apply the backfills of new metric columns
  *   sbdk doctor    check Node, Python, dbt, DuckDB, the config and the warehouse
  *   sbdk export    write the dashboard and quality pages as a static site
- * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress.
+ * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress,
+ * 4 not found (a run id, a backfill's name), 5 something missing (dbt, the warehouse).
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +23,7 @@ import { failQueuedRun, runErrorOf, startRecordedRun, type RunRecorder } from "@
 import { RunStore, notFound } from "@/lib/server/runs/store";
 import { simulate, type SimulationEvent, type SimulationResult } from "@/lib/server/simulation/simulate";
 import { parseDoctorArgs, parseExportArgs, parseRunArgs, parseSimulateArgs, UsageError } from "./args";
+import { BACKFILL_USAGE, commandBackfill } from "./backfill";
 import {
   bar,
   fmtInt,
@@ -39,6 +42,7 @@ const USAGE = `usage: sbdk <command> [options]
 commands:
   run        generate the data, load it into DuckDB, run dbt build (models + tests), publish Parquet
   simulate   run the pipeline day by day: generate, load, dbt build (incremental) + tests, publish
+  backfill   list the backfills of new metric columns, preview one, or fill its history with dbt
   doctor     check Node, Python, dbt, both DuckDB versions, the config and the warehouse lock
   export     write the dashboard and quality pages with their Parquet as a static site
   help       show this message
@@ -67,6 +71,7 @@ options for simulate:
   --config FILE       config file
   --json              print the result as JSON instead of the daily lines
 
+${BACKFILL_USAGE}
 options for doctor:
   --config FILE       config file to check
 
@@ -455,6 +460,8 @@ async function main(argv: string[]): Promise<number> {
       return commandRun(rest);
     case "simulate":
       return commandSimulate(rest);
+    case "backfill":
+      return commandBackfill(rest, (message) => new UsageError(message));
     case "doctor":
       return commandDoctor(rest);
     case "export":

@@ -5,10 +5,10 @@ import { cn } from "@/components/ui/cn";
 /**
  * The bar at the top of every page: name, navigation, a slot for page status and one for
  * actions. The served app passes its "Run pipeline" button as actions, which also brings the
- * Runs page into the navigation; the static export, which cannot write, passes none.
+ * Runs and Backfills pages into the navigation; the static export, which cannot write, passes none.
  */
 export function AppHeader(props: {
-  current: "overview" | "quality" | "runs";
+  current: "overview" | "quality" | "runs" | "backfills";
   status?: ReactNode;
   actions?: ReactNode;
 }) {
@@ -36,6 +36,7 @@ export function AppHeader(props: {
           {link("/", "Overview", props.current === "overview")}
           {link("/quality", "Quality", props.current === "quality")}
           {props.actions ? link("/runs", "Runs", props.current === "runs") : null}
+          {props.actions ? link("/backfills", "Backfills", props.current === "backfills") : null}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           {props.status}

@@ -1,7 +1,8 @@
 "use client";
-/** The overview dashboard: filters, headline figures and the friction, tier and growth views. */
+/** The overview dashboard: filters, headline figures, the friction, tier and growth views, backfilled metrics. */
 import { DashboardProvider, type ServerFigures } from "@/lib/browser/dashboard-context";
 import type { PublishManifest } from "@/lib/shared/manifest";
+import { BackfillsView } from "./backfills-view";
 import { FilterBar } from "./filter-bar";
 import { FrictionView } from "./friction-view";
 import { GrowthView } from "./growth-view";
@@ -21,6 +22,7 @@ export function Dashboard(props: { manifest: PublishManifest; server: ServerFigu
           <FrictionView />
           <TierView />
           <GrowthView />
+          <BackfillsView />
         </div>
       </TestsProvider>
     </DashboardProvider>

@@ -55,15 +55,21 @@ export async function readRawBody(
   return Buffer.concat(chunks, size);
 }
 
-/** The JSON body of a request; undefined when it is empty. Bad JSON is invalid:runs on "body". */
-export async function readJsonBody(request: Request): Promise<unknown> {
+/**
+ * The JSON body of a request; undefined when it is empty. Bad JSON is invalid:<stage> on "body";
+ * `example` is a body the hint shows.
+ */
+export async function readJsonBody(
+  request: Request,
+  { stage = "runs", example = '{"seed": 7}' }: { stage?: "runs" | "backfill"; example?: string } = {},
+): Promise<unknown> {
   const raw = await readRawBody(
     request,
     MAX_BODY_BYTES,
     () =>
-      new SbdkError("invalid:runs", `the body is larger than ${MAX_BODY_BYTES} bytes`, {
+      new SbdkError(`invalid:${stage}`, `the body is larger than ${MAX_BODY_BYTES} bytes`, {
         field: "body",
-        hint: 'send a small JSON object such as {"seed": 7}',
+        hint: `send a small JSON object such as ${example}`,
       }),
   );
   const text = raw.toString("utf8");
@@ -71,9 +77,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new SbdkError("invalid:runs", `the body is not valid JSON: ${(err as Error).message}`, {
+    throw new SbdkError(`invalid:${stage}`, `the body is not valid JSON: ${(err as Error).message}`, {
       field: "body",
-      hint: 'send a JSON object such as {"seed": 7}, or nothing to use the server\'s config',
+      hint: `send a JSON object such as ${example}, or nothing ${stage === "runs" ? "to use the server's config" : "for the defaults"}`,
     });
   }
 }

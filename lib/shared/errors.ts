@@ -28,7 +28,8 @@ export type ErrorStage =
   | "cli"
   | "export"
   | "webhook"
-  | "http";
+  | "http"
+  | "backfill";
 export type ErrorCode = `${ErrorKind}:${ErrorStage}`;
 
 export interface SbdkErrorOptions {

@@ -26,6 +26,17 @@ final as (
 
     from prompts
 
+),
+
+-- Backfilled: the metric prompt_toxicity on the days it has filled (macros/backfills/prompt_toxicity.sql).
+backfilled as (
+
+    select
+        final.*,
+        {{ backfill_value('prompt_toxicity') }} as toxicity_score
+
+    from final
+
 )
 
-select * from final
+select * from backfilled

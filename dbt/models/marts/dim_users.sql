@@ -58,6 +58,17 @@ final as (
     left join lifetime
         on users.user_id = lifetime.user_id
 
+),
+
+-- Backfilled: the metric user_lifetime_value on the days it has filled (macros/backfills/user_lifetime_value.sql).
+backfilled as (
+
+    select
+        final.*,
+        {{ backfill_value('user_lifetime_value') }} as lifetime_value
+
+    from final
+
 )
 
-select * from final
+select * from backfilled

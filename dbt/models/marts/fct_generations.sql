@@ -36,6 +36,17 @@ final as (
 
     from generations
 
+),
+
+-- Backfilled: the metric generation_quality_flag on the days it has filled (macros/backfills/generation_quality_flag.sql).
+backfilled as (
+
+    select
+        final.*,
+        {{ backfill_value('generation_quality_flag') }} as quality_tier
+
+    from final
+
 )
 
-select * from final
+select * from backfilled

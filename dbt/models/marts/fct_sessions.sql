@@ -64,6 +64,17 @@ final as (
 
     from scored
 
+),
+
+-- Backfilled: the metric session_engagement_score on the days it has filled (macros/backfills/session_engagement_score.sql).
+backfilled as (
+
+    select
+        final.*,
+        {{ backfill_value('session_engagement_score') }} as engagement_score
+
+    from final
+
 )
 
-select * from final
+select * from backfilled

@@ -115,6 +115,7 @@ export class RunQueue {
     const config = this.effects.loadConfig(params);
     const store = this.effects.store(config);
     if (options.whenBusy === "reject") {
+      if (this.held) throw new RunConflictError(`${this.held.label} is running`, null);
       const current = this.active ?? this.waiting[0];
       if (current) {
         throw new RunConflictError(
@@ -183,6 +184,47 @@ export class RunQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  // ── Jobs of other kinds (a backfill apply) ──────────────────────────────────────────────
+  // Kept apart from the runs so that job kinds can be merged in later without reshaping this.
+
+  private held: { label: string } | null = null;
+
+  /**
+   * Reserves the warehouse for a job of another kind started from the browser (a backfill
+   * apply), which then runs its own process: refused with a RunConflictError while a run is
+   * active or queued here or another process holds the warehouse; meanwhile runs asked for
+   * are refused ("reject") or wait ("enqueue"). Returns the release, which lets them go.
+   */
+  hold(label: string, duckdbPath: string): () => void {
+    const current = this.active ?? this.waiting[0];
+    if (current) {
+      throw new RunConflictError(
+        `run ${current.run.id} is ${current.run.status}${current.run.started ? ` (started at ${current.run.started})` : ""}`,
+        current.run.id,
+      );
+    }
+    if (this.held) throw new RunConflictError(`${this.held.label} is running`, null);
+    const holder = this.effects.readLock(duckdbPath);
+    if (holder) {
+      throw new RunConflictError(
+        `a job is writing the warehouse (${holder.job}, started at ${holder.started_at}, pid ${holder.pid})`,
+        null,
+      );
+    }
+    const held = { label };
+    this.held = held;
+    return () => {
+      if (this.held !== held) return;
+      this.held = null;
+      this.pump();
+    };
+  }
+
+  /** The label of the job of another kind holding the warehouse, if any. */
+  get heldBy(): string | null {
+    return this.held?.label ?? null;
+  }
+
   private send(job: Job, item: RunStreamItem): void {
     job.buffer.push(item);
     for (const listener of job.listeners) {
@@ -196,7 +238,7 @@ export class RunQueue {
   }
 
   private pump(): void {
-    if (this.active || this.timer) return;
+    if (this.active || this.timer || this.held) return;
     const job = this.waiting[0];
     if (!job) {
       const waiters = this.idleWaiters;

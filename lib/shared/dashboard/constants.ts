@@ -28,6 +28,7 @@ export const DASHBOARD_TABLES = [
   "agg_orders_daily",
   "agg_signups_daily",
   "top_friction_sessions",
+  "agg_backfills_daily",
   "dbt_test_results",
 ] as const;
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number];

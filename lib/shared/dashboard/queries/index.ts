@@ -1,4 +1,5 @@
 /** Every query of the overview page: the browser runs them live, the server for its first render. */
+import { backfillMetricsQuery } from "./backfills";
 import {
   frictionByRegionQuery,
   frictionByTierQuery,
@@ -22,4 +23,5 @@ export const DASHBOARD_QUERIES: readonly ViewQuery<unknown>[] = [
   tierSummaryQuery,
   tierOverTimeQuery,
   weeklyGrowthQuery,
+  backfillMetricsQuery,
 ] as readonly ViewQuery<unknown>[];
