@@ -9,7 +9,10 @@ import { RunConflictError } from "./runs/queue";
 
 export function errorResponse(err: unknown, where: string): Response {
   if (err instanceof RunConflictError) {
-    return Response.json({ error: err.toJSON(), activeRunId: err.activeRunId }, { status: err.status });
+    return Response.json(
+      { error: err.toJSON(), activeRunId: err.activeRunId, activeKind: err.activeKind },
+      { status: err.status },
+    );
   }
   if (isSbdkError(err)) return Response.json({ error: err.toJSON() }, { status: err.status });
   console.error(`sbdk: ${where} failed`, err);
@@ -27,11 +30,14 @@ export function errorResponse(err: unknown, where: string): Response {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** The JSON body of a request; undefined when it is empty. Bad JSON is invalid:runs on "body". */
-export async function readJsonBody(request: Request): Promise<unknown> {
+/**
+ * The JSON body of a request; undefined when it is empty. Bad JSON is invalid:<stage> (runs by
+ * default) on "body".
+ */
+export async function readJsonBody(request: Request, stage: "runs" | "simulate" = "runs"): Promise<unknown> {
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) {
-    throw new SbdkError("invalid:runs", `the body is larger than ${MAX_BODY_BYTES} bytes`, {
+    throw new SbdkError(`invalid:${stage}`, `the body is larger than ${MAX_BODY_BYTES} bytes`, {
       field: "body",
       hint: 'send a small JSON object such as {"seed": 7}',
     });
@@ -40,7 +46,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new SbdkError("invalid:runs", `the body is not valid JSON: ${(err as Error).message}`, {
+    throw new SbdkError(`invalid:${stage}`, `the body is not valid JSON: ${(err as Error).message}`, {
       field: "body",
       hint: 'send a JSON object such as {"seed": 7}, or nothing to use the server\'s config',
     });
