@@ -48,7 +48,8 @@ commands:
   run        generate the data, load it into DuckDB, run dbt build (models + tests), publish Parquet
   simulate   run the pipeline day by day: generate, load, dbt build (incremental) + tests, publish
   doctor     check Node, Python, dbt, both DuckDB versions, the config and the warehouse lock
-  export     write the dashboard and quality pages with their Parquet as a static site
+  export     write the dashboard and quality pages with their Parquet as a static site (and the
+             simulation's replay, when one was published)
   help       show this message
 
 options for run:
@@ -764,6 +765,11 @@ async function commandExport(args: string[]): Promise<number> {
   say(
     `static site in ${result.out} (${fmtSeconds(result.seconds)}), for the URL path ${result.basePath || "/"}`,
   );
+  if (result.simulation) {
+    say(
+      `with the replay of ${result.simulation.id} (${result.simulation.days} day(s)) at ${result.basePath || ""}/simulate/`,
+    );
+  }
   say(
     result.basePath
       ? `try it: put the folder at <root>${result.basePath} and serve <root>, e.g. python3 -m http.server -d <root>`

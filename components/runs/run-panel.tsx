@@ -134,7 +134,7 @@ export function RunPanel(props: {
   );
 }
 
-function ErrorBox(props: { error: ApiError; lead: string }) {
+export function ErrorBox(props: { error: ApiError; lead: string }) {
   return (
     <div
       data-testid="run-error"

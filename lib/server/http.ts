@@ -48,7 +48,10 @@ export async function readJsonBody(request: Request, stage: "runs" | "simulate" 
   } catch (err) {
     throw new SbdkError(`invalid:${stage}`, `the body is not valid JSON: ${(err as Error).message}`, {
       field: "body",
-      hint: 'send a JSON object such as {"seed": 7}, or nothing to use the server\'s config',
+      hint:
+        stage === "simulate"
+          ? 'send a JSON object such as {"action": "step"} or {"action": "play", "days": 7}'
+          : 'send a JSON object such as {"seed": 7}, or nothing to use the server\'s config',
     });
   }
 }

@@ -181,7 +181,12 @@ export type SimulationAction = (typeof SIMULATION_ACTIONS)[number];
 export const SIMULATION_LIMITS = { days: 365, secondsPerDay: 600 } as const;
 
 const daysField = z
-  .number({ error: "expected a number of days" })
+  .number({
+    error: (issue) =>
+      issue.input === undefined
+        ? `required: the number of days (1 to ${SIMULATION_LIMITS.days})`
+        : "expected a number of days",
+  })
   .int("expected a whole number of days")
   .min(1, "expected 1 or more days")
   .max(SIMULATION_LIMITS.days, `expected at most ${SIMULATION_LIMITS.days} days`);
@@ -376,6 +381,13 @@ export const simulationJobSummarySchema = z.object({
   dbt_start_seconds: z.number().nullable(),
 });
 export type SimulationJobSummary = z.infer<typeof simulationJobSummarySchema>;
+
+/** The date of simulated day `day` (day 1 is `startDate`), YYYY-MM-DD. */
+export function simulationDate(startDate: string, day: number): string {
+  const d = new Date(`${startDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + day - 1);
+  return d.toISOString().slice(0, 10);
+}
 
 /** "day 3", "days 3–7". */
 export function formatDayRange(from: number, to: number): string {

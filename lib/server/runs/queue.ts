@@ -18,6 +18,8 @@ import {
   foldRunProgress,
   foldSimulationRunProgress,
   isFinished,
+  stepRunProgress,
+  stepSimulationRunProgress,
   runStartLineSchema,
   type RunParams,
   type RunRecord,
@@ -28,6 +30,7 @@ import {
   describeSimulationJob,
   formatDayRange,
   simulationEventSchema,
+  stepSimulationJobProgress,
   type SimulationEvent,
 } from "@/lib/shared/simulation";
 import { loadConfig } from "../config";
@@ -355,15 +358,23 @@ export class RunQueue {
     }
     // The result line repeats the record the run wrote; `done` is sent from the record on exit.
     if (type === "result") return;
+    // The record here follows the events too, so the active job says where it is (a refusal
+    // names the day a simulation is on).
     if (job.run.kind === "simulation") {
       const event = simulationEventSchema.safeParse(json);
       if (event.success) {
+        job.run = {
+          ...job.run,
+          progress: stepSimulationRunProgress(job.run.progress, event.data),
+          simulation: stepSimulationJobProgress(job.run.simulation, event.data),
+        };
         this.send(job, { type: "simulation", event: event.data });
         return;
       }
     } else {
       const event = pipelineEventSchema.safeParse(json);
       if (event.success) {
+        job.run = { ...job.run, progress: stepRunProgress(job.run.progress, event.data) };
         this.send(job, { type: "event", event: event.data });
         return;
       }
