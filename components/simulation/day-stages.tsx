@@ -5,15 +5,16 @@
  * laid out in a row.
  */
 import { STAGE_BAR, StageIcon, stageShare } from "@/components/runs/run-stages";
-import { stageCounts } from "@/components/runs/format";
+import { formatDuration, stageCounts } from "@/components/runs/format";
 import { cn } from "@/components/ui/cn";
 import { formatInteger } from "@/lib/shared/dashboard/format";
 import { RUN_STAGES, type RunProgress, type StageProgress } from "@/lib/shared/runs";
 
-/** The rows a day wrote for generate and load; the usual counts for the others. */
+/** How long generate took, the rows load wrote; the usual counts for the others. */
 function counts(stage: StageProgress): string {
   if ((stage.key === "generate" || stage.key === "load") && stage.status === "succeeded") {
-    return stage.rows ? `${formatInteger(stage.rows)} rows` : "done";
+    const took = stage.seconds !== null ? `in ${formatDuration(stage.seconds)}` : "done";
+    return stage.rows ? `${formatInteger(stage.rows)} rows ${took}` : took;
   }
   return stageCounts(stage);
 }

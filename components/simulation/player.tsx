@@ -153,7 +153,13 @@ export function SimulationPlayer(props: { data: SimulationPageData; mode: "live"
   }, []);
 
   // Following: the newest day; else keep the day picked, or the nearest one that still exists.
+  // Not on mount: the day rendered first is the one to show, or the link's (the effect above).
+  const mounted = useRef(false);
   useEffect(() => {
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
     if (lastDay === null) {
       setSelected(null);
       return;
@@ -277,9 +283,10 @@ export function SimulationPlayer(props: { data: SimulationPageData; mode: "live"
                       {job.run.kind === "simulation" ? describeSimulationJob(job.run.params) : "simulation"}
                     </span>
                     {job.simulation.from_day !== null && job.simulation.to_day !== null ? (
-                      <span className="text-zinc-500">
+                      <span className="text-zinc-500" data-testid="job-days">
                         · {formatDayRange(job.simulation.from_day, job.simulation.to_day)} ·{" "}
-                        {job.simulation.days_done} done
+                        {job.simulation.days_done} of {job.simulation.to_day - job.simulation.from_day + 1}{" "}
+                        done
                       </span>
                     ) : null}
                     <Elapsed run={job.run} className="text-xs text-zinc-400 tabular-nums" />
