@@ -83,7 +83,10 @@ export function RunStages(props: { progress: RunProgress; className?: string }) 
             </span>
             <span className="col-span-2 col-start-2 h-1 overflow-hidden rounded-full bg-zinc-100">
               <span
-                className={cn("block h-full rounded-full transition-[width] duration-300", STAGE_BAR[stage.status])}
+                className={cn(
+                  "block h-full rounded-full transition-[width] duration-300",
+                  STAGE_BAR[stage.status],
+                )}
                 style={{ width: `${Math.round(stageShare(stage) * 100)}%` }}
               />
             </span>
