@@ -309,12 +309,20 @@ export function stepSimulationRunProgress(progress: RunProgress, event: Simulati
           rows: event.stage === "load" ? (event.rows ?? s.rows) : s.rows,
         }));
       }
-      return stepRunProgress(next, {
+      next = stepRunProgress(next, {
         type: "stage",
         stage: event.stage,
         status: event.status,
         ...(event.seconds !== undefined ? { seconds: event.seconds } : {}),
       });
+      // A day built without its tests (`sbdk simulate --skip-tests`, or every test skipped
+      // behind a failed model) ran none: skipped, not failed.
+      if (event.stage === "dbt" && event.status === "finished") {
+        next = update(next, "tests", (s) =>
+          s.done - s.skipped === 0 ? { ...s, status: "skipped", done: 0, skipped: 0, total: s.total } : s,
+        );
+      }
+      return next;
     }
     case "dbt":
       return stepRunProgress(progress, { type: "dbt", event: event.event, progress: event.progress });

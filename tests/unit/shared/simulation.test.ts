@@ -171,6 +171,20 @@ describe("a simulation job's progress, folded from its events", () => {
     expect(tests.total).toBe(167);
   });
 
+  it("a day built without its tests shows them skipped, not failed", () => {
+    const withoutTests = dayOne.filter(
+      (e) => !(e.type === "dbt" && e.event.type === "finished" && e.event.resourceType === "test"),
+    );
+    const progress = foldSimulationRunProgress(withoutTests);
+    expect(progress.map((s) => [s.key, s.status])).toEqual([
+      ["generate", "succeeded"],
+      ["load", "succeeded"],
+      ["models", "succeeded"],
+      ["tests", "skipped"],
+      ["publish", "succeeded"],
+    ]);
+  });
+
   it("closes a stopped day: the stage under way failed, the rest never ran", () => {
     const dbtStarted = dayOne.findIndex(
       (e) => e.type === "stage" && e.stage === "dbt" && e.status === "started",
