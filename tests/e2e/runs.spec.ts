@@ -5,6 +5,7 @@
  * its log.
  */
 import { expect, test } from "@playwright/test";
+import { DBT_PROJECT } from "../dbt-project";
 import { breakTheRule } from "./global-setup";
 import { formatInteger } from "../../lib/shared/dashboard/format";
 import { DashboardPage } from "./pages/dashboard-page";
@@ -56,27 +57,34 @@ test("a run started with the button streams its stages and ends with the new pub
   for (const [key, total] of [
     ["generate", E2E_DATA.days],
     ["load", E2E_DATA.days],
-    ["models", 18],
-    ["tests", 143],
-    ["publish", 10],
+    ["models", DBT_PROJECT.models],
+    ["tests", DBT_PROJECT.tests],
+    ["publish", DBT_PROJECT.publishedTables],
   ] as const) {
     await expect(runs.stage(key), key).toHaveAttribute("data-status", "succeeded");
     await expect(runs.stage(key), key).toHaveAttribute("data-done", String(total));
     await expect(runs.stage(key), key).toHaveAttribute("data-total", String(total));
   }
-  expect(await runs.counts("models")).toBe("18/18");
-  expect(await runs.counts("tests")).toBe("143/143");
+  expect(await runs.counts("models")).toBe(`${DBT_PROJECT.models}/${DBT_PROJECT.models}`);
+  expect(await runs.counts("tests")).toBe(`${DBT_PROJECT.tests}/${DBT_PROJECT.tests}`);
 
-  // What a person saw while dbt ran: counts that grew, e.g. "96/143", on the way to the end.
+  // What a person saw while dbt ran: counts that grew, e.g. "96/167", on the way to the end.
   const seenTests = await testCounts();
-  const partial = seenTests.filter((t) => /^\d+\/143$/.test(t)).map((t) => Number(t.split("/")[0]));
+  const partial = seenTests
+    .filter((t) => t.endsWith(`/${DBT_PROJECT.tests}`))
+    .map((t) => Number(t.split("/")[0]));
   expect(partial.length, seenTests.join(" | ")).toBeGreaterThan(3);
   expect(
-    partial.some((n) => n > 0 && n < 143),
+    partial.some((n) => n > 0 && n < DBT_PROJECT.tests),
     seenTests.join(" | "),
   ).toBe(true);
   expect(partial).toEqual([...partial].sort((a, b) => a - b));
-  expect((await modelCounts()).some((t) => /^([1-9]|1[0-7])\/18$/.test(t))).toBe(true);
+  expect(
+    (await modelCounts()).some((t) => {
+      const [done = 0, total = 0] = t.split("/").map(Number);
+      return total === DBT_PROJECT.models && done > 0 && done < total;
+    }),
+  ).toBe(true);
 
   // The dashboard now shows the new publish, and (same seed) the same numbers.
   await expect(summary).not.toHaveAttribute("data-generated-at", publishedBefore!, { timeout: 30_000 });
@@ -90,7 +98,9 @@ test("a run started with the button streams its stages and ends with the new pub
   expect(await dashboard.kpiNumber("generations")).toBe(expected.generations);
   expect(await dashboard.kpiText("sessions")).toBe(formatInteger(expected.sessions));
   await dashboard.expectNoErrors();
-  await expect(runs.panel.getByTestId("run-result")).toContainText("Published 10 tables");
+  await expect(runs.panel.getByTestId("run-result")).toContainText(
+    `Published ${DBT_PROJECT.publishedTables} tables`,
+  );
   await page.screenshot({ path: testInfo.outputPath("run-panel-succeeded.png") });
 });
 
@@ -103,16 +113,20 @@ test("the runs page lists the run, and its page shows the log", async ({ page },
   await expect(row.getByTestId("run-status")).toHaveAttribute("data-status", "succeeded");
   await expect(row.getByTestId("run-trigger")).toHaveText("browser");
   await expect(row.getByTestId("run-duration")).toHaveText(/^\d+(\.\d)?s$|^\d+m \d\ds$/);
-  await expect(row.getByTestId("run-tests")).toContainText("143 passed");
+  await expect(row.getByTestId("run-tests")).toContainText(`${DBT_PROJECT.tests} passed`);
   await page.screenshot({ path: testInfo.outputPath("runs-page.png"), fullPage: true });
 
   await runsPage.open(runId);
   await expect(runsPage.log).toContainText(
     `sbdk run ${runId}: seed ${E2E_DATA.seed}, ${formatInteger(E2E_DATA.users)} users × 1, ${E2E_DATA.days} days from ${E2E_DATA.start_date}`,
   );
-  await expect(runsPage.log).toContainText("18/18 models built · 143/143 tests passed");
-  await expect(runsPage.log).toContainText("published 10 Parquet files");
-  await expect(page.getByTestId("run-summary")).toContainText("143/143 passed");
+  await expect(runsPage.log).toContainText(
+    `${DBT_PROJECT.models}/${DBT_PROJECT.models} models built · ${DBT_PROJECT.tests}/${DBT_PROJECT.tests} tests passed`,
+  );
+  await expect(runsPage.log).toContainText(`published ${DBT_PROJECT.publishedTables} Parquet files`);
+  await expect(page.getByTestId("run-summary")).toContainText(
+    `${DBT_PROJECT.tests}/${DBT_PROJECT.tests} passed`,
+  );
   await page.screenshot({ path: testInfo.outputPath("run-page.png"), fullPage: true });
 });
 

@@ -15,10 +15,12 @@ import { RunStore } from "@/lib/server/runs/store";
 import { manifestSchema } from "@/lib/shared/manifest";
 import { pipelineEventSchema, type PipelineEvent } from "@/lib/shared/pipeline-events";
 import { runRecordSchema, type RunRecord } from "@/lib/shared/runs";
+import { DBT_PROJECT } from "../dbt-project";
 import { REPO, tempProject, type TempProject } from "./helpers";
 
 const SMALL = { seed: 7, users: 300, days: 3, start_date: "2026-03-01" };
 const BASE = "http://localhost";
+const { models: DBT_MODELS, tests: DBT_TESTS, publishedTables: PUBLISHED } = DBT_PROJECT;
 
 interface SseMessage {
   event: string;
@@ -195,7 +197,7 @@ describe("runs from the web app, on a real pipeline", () => {
           (m.data as PipelineEvent).type === "dbt" &&
           (m.data as { event: { type: string } }).event.type === "finished",
       );
-      expect(dbtFinished).toHaveLength(18 + 143);
+      expect(dbtFinished).toHaveLength(DBT_MODELS + DBT_TESTS);
       expect(
         messages.some((m) => m.event === "log" && /dbt build/.test((m.data as { line: string }).line)),
       ).toBe(true);
@@ -209,16 +211,16 @@ describe("runs from the web app, on a real pipeline", () => {
       expect(done.progress.map((s) => [s.key, s.status, s.done, s.total])).toEqual([
         ["generate", "succeeded", 3, 3],
         ["load", "succeeded", 3, 3],
-        ["models", "succeeded", 18, 18],
-        ["tests", "succeeded", 143, 143],
-        ["publish", "succeeded", 10, 10],
+        ["models", "succeeded", DBT_MODELS, DBT_MODELS],
+        ["tests", "succeeded", DBT_TESTS, DBT_TESTS],
+        ["publish", "succeeded", PUBLISHED, PUBLISHED],
       ]);
       const manifest = manifestSchema.parse(JSON.parse(publishedManifestText(project)));
       expect(done.kind).toBe("pipeline");
       const summary = done.kind === "pipeline" ? done.summary : null;
       expect(summary?.publish.generated_at).toBe(manifest.generated_at);
       expect(summary?.publish.version).toBe(manifest.tables[0]!.file.split("/")[0]);
-      expect(summary?.tests).toMatchObject({ total: 143, passed: 143, failed: 0 });
+      expect(summary?.tests).toMatchObject({ total: DBT_TESTS, passed: DBT_TESTS, failed: 0 });
       expect(done.settings).toEqual({ seed: 7, users: 300, days: 3, start_date: "2026-03-01", scale: 1 });
     });
 
@@ -244,8 +246,10 @@ describe("runs from the web app, on a real pipeline", () => {
       expect(json.log.truncated).toBe(false);
       expect(json.log.text).toContain(`sbdk run ${run.id}: seed 7, 300 users × 1, 3 days from 2026-03-01`);
       expect(json.log.text).toContain("dbt 1.11");
-      expect(json.log.text).toMatch(/18\/18 models built · 143\/143 tests passed/);
-      expect(json.log.text).toContain("published 10 Parquet files");
+      expect(json.log.text).toMatch(
+        new RegExp(`${DBT_MODELS}/${DBT_MODELS} models built · ${DBT_TESTS}/${DBT_TESTS} tests passed`),
+      );
+      expect(json.log.text).toContain(`published ${PUBLISHED} Parquet files`);
     });
 
     it("the stream of a finished run replays its events and ends at once", async () => {
@@ -315,10 +319,12 @@ describe("runs from the web app, on a real pipeline", () => {
     });
     expect(lines.slice(1, -1)).toEqual(written.map((l) => JSON.parse(l) as unknown));
     // What a person reads went to stderr, and into the run's log.
-    expect(stderr).toMatch(/18\/18 models built · 143\/143 tests passed/);
+    expect(stderr).toMatch(
+      new RegExp(`${DBT_MODELS}/${DBT_MODELS} models built · ${DBT_TESTS}/${DBT_TESTS} tests passed`),
+    );
     const log = readFileSync(join(store.runDir(run.id), "log.txt"), "utf8");
     expect(log).toContain(`sbdk run ${run.id}: seed 7, 300 users × 1, 3 days from 2026-03-01`);
-    expect(log).toContain("published 10 Parquet files");
+    expect(log).toContain(`published ${PUBLISHED} Parquet files`);
 
     const listed = (await (await listRunsRoute(new Request(`${BASE}/api/runs`))).json()) as {
       runs: RunRecord[];
