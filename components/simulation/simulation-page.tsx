@@ -19,7 +19,7 @@ export function SimulationPage(props: {
     <>
       <AppHeader
         current="simulate"
-        status={data.status === "ready" || props.mode === "live" ? <EngineStatus /> : null}
+        status={data.status === "ready" ? <EngineStatus /> : null}
         actions={props.headerActions}
         simulation
       />
