@@ -11,8 +11,11 @@ import {
   E2E_CONFIG,
   E2E_EMPTY_PUBLISH,
   E2E_WEBHOOK_SECRET,
+  E2E_SIM_CONFIG,
   EMPTY_PORT,
   PORT,
+  SIM_BASE_URL,
+  SIM_PORT,
   writeE2EConfig,
 } from "./tests/e2e/support/env";
 
@@ -85,6 +88,16 @@ export default defineConfig({
       command: `node node_modules/next/dist/bin/next start --port ${EMPTY_PORT} --hostname 127.0.0.1`,
       url: `http://127.0.0.1:${EMPTY_PORT}/quality`,
       env: { ...serverEnv, SBDK_PUBLISH_PATH: E2E_EMPTY_PUBLISH, SBDK_WEBHOOK_SECRET: "" },
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // The same build over a warehouse of its own, for the simulation player (simulate.spec.ts).
+      command: `node node_modules/next/dist/bin/next start --port ${SIM_PORT} --hostname 127.0.0.1`,
+      url: `${SIM_BASE_URL}/quality`,
+      env: { ...serverEnv, SBDK_CONFIG: E2E_SIM_CONFIG },
       timeout: 60_000,
       reuseExistingServer: false,
       stdout: "ignore",

@@ -34,7 +34,10 @@ export const SIMULATE_OPTIONS = {
   seed: { type: "string" },
   "skip-dbt": { type: "boolean" },
   "skip-tests": { type: "boolean" },
+  "seconds-per-day": { type: "string" },
   json: { type: "boolean" },
+  events: { type: "boolean" },
+  "run-id": { type: "string" },
 } satisfies ParseArgsConfig["options"];
 
 export const DOCTOR_OPTIONS = { config: { type: "string" } } satisfies ParseArgsConfig["options"];
@@ -93,15 +96,31 @@ export function parseRunArgs(args: string[]) {
   return { flags, params, runId };
 }
 
-/** `sbdk simulate`. */
+/** `sbdk simulate`, and the queued simulation job it executes. */
 export function parseSimulateArgs(args: string[]) {
   const flags = parse(args, SIMULATE_OPTIONS);
+  const runId = flags["run-id"];
   const days = wholeFlag("days", flags.days, 1);
   const seed = wholeFlag("seed", flags.seed, 0);
+  const secondsFlag = flags["seconds-per-day"];
+  const secondsPerDay = numberFlag("seconds-per-day", secondsFlag);
+  if (secondsPerDay !== undefined && (secondsPerDay < 0 || secondsPerDay > 86_400)) {
+    throw new UsageError(`--seconds-per-day expects 0 to 86400 seconds, got "${secondsFlag}"`);
+  }
   if (flags["skip-dbt"] && flags["skip-tests"]) {
     throw new UsageError("--skip-dbt already skips the tests: give one of --skip-dbt and --skip-tests");
   }
-  return { flags, days, seed };
+  if (flags.events && flags.json) throw new UsageError("--events and --json cannot be combined");
+  if (runId !== undefined) {
+    if (!isRunId(runId))
+      throw new UsageError(`--run-id expects an id like r-20261123-025801-ab12, got "${runId}"`);
+    const given = ["days", "reset", "seed", "skip-dbt", "skip-tests", "seconds-per-day"].filter(
+      (f) => flags[f as keyof typeof flags] !== undefined,
+    );
+    if (given.length)
+      throw new UsageError(`--run-id takes the job's settings from its record; drop --${given.join(", --")}`);
+  }
+  return { flags, days, seed, runId, secondsPerDay };
 }
 
 /** `sbdk doctor`. */

@@ -9,6 +9,7 @@
  * Exit codes: 0 ok, 1 failed (dbt, a failing test), 2 bad usage or config, 3 a run is in progress,
  * 4 not found (a run id, a backfill's name), 5 something missing (dbt, the warehouse).
  */
+import { createInterface } from "node:readline";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "@/lib/shared/config";
@@ -19,9 +20,17 @@ import { runDoctor } from "@/lib/server/doctor";
 import { exportSite, MAX_FILE_BYTES } from "@/lib/server/export";
 import { waitForLock, type WarehouseLock } from "@/lib/server/lock";
 import { runPipeline, type PipelineEvent, type PipelineResult } from "@/lib/server/pipeline";
-import { failQueuedRun, runErrorOf, startRecordedRun, type RunRecorder } from "@/lib/server/runs/recorder";
+import {
+  failQueuedRun,
+  runErrorOf,
+  startRecordedRun,
+  startRecordedSimulation,
+  type RunRecorder,
+  type SimulationRecorder,
+} from "@/lib/server/runs/recorder";
 import { RunStore, notFound } from "@/lib/server/runs/store";
-import { simulate, type SimulationEvent, type SimulationResult } from "@/lib/server/simulation/simulate";
+import { simulate, type SimulationResult } from "@/lib/server/simulation/simulate";
+import type { SimulationEvent, SimulationJobParams, SimulationJobSummary } from "@/lib/shared/simulation";
 import { parseDoctorArgs, parseExportArgs, parseRunArgs, parseSimulateArgs, UsageError } from "./args";
 import { BACKFILL_USAGE, commandBackfill } from "./backfill";
 import {
@@ -44,7 +53,8 @@ commands:
   simulate   run the pipeline day by day: generate, load, dbt build (incremental) + tests, publish
   backfill   list the backfills of new metric columns, preview one, or fill its history with dbt
   doctor     check Node, Python, dbt, both DuckDB versions, the config and the warehouse lock
-  export     write the dashboard and quality pages with their Parquet as a static site
+  export     write the dashboard and quality pages with their Parquet as a static site (and the
+             simulation's replay, when one was published)
   help       show this message
 
 options for run:
@@ -68,8 +78,17 @@ options for simulate:
   --seed N            seed of a new simulation (a different seed needs --reset)
   --skip-dbt          only generate and load (nothing is built, tested or published)
   --skip-tests        build the models without their tests
+  --seconds-per-day N start each day at least N seconds after the one before (default 0: as
+                      fast as possible)
   --config FILE       config file
   --json              print the result as JSON instead of the daily lines
+  --events            print each event as one JSON line on stdout (the daily lines go to
+                      stderr); the last is {"type":"result",…}
+  --run-id ID         execute the simulation job the web app queued as ID, with its settings
+
+With --events, a line "pause" on stdin stops the run once the day under way is done, and
+"stop" stops it at once (as Ctrl-C does; the unfinished day is redone by the next run).
+Every run is kept in the run history too.
 
 ${BACKFILL_USAGE}
 options for doctor:
@@ -322,28 +341,196 @@ function printSimulationEnd(
   }
 }
 
+/** A line of `sbdk simulate --events`. */
+type SimulateStdoutLine = RunStartLine | SimulationEvent | RunResultLine;
+
+/** What a finished simulation job did, for its record. */
+function simulationJobSummary(
+  result: SimulationResult,
+  plannedToDay: number,
+  paused: boolean,
+): SimulationJobSummary {
+  const sum = (pick: (d: SimulationResult["days"][number]) => number) =>
+    result.days.reduce((total, d) => total + pick(d), 0);
+  return {
+    simulation_id: result.simulationId,
+    seed: result.seed,
+    base_users: result.baseUsers,
+    start_date: result.startDate,
+    from_day: result.fromDay,
+    to_day: plannedToDay,
+    days: result.days.map((d) => d.summary),
+    paused,
+    timings: {
+      generate: sum((d) => d.timings.generate),
+      load: sum((d) => d.timings.load),
+      dbt: sum((d) => d.timings.dbt),
+      publish: sum((d) => d.timings.publish),
+      total: result.totalSeconds,
+    },
+    dbt_start_seconds: result.dbtStartSeconds,
+  };
+}
+
+/** Waits `ms`, or less when `wake` is called. */
+function interruptibleSleep(ms: number): { done: Promise<void>; wake(): void } {
+  let wake = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, wake };
+}
+
 async function commandSimulate(args: string[]): Promise<number> {
-  const { flags, days, seed } = parseSimulateArgs(args);
+  const { flags, days, seed, runId, secondsPerDay } = parseSimulateArgs(args);
   const config = loadConfig(flags.config ? { file: flags.config } : {});
-  const status = new StatusLine();
-  const print = flags.json ? () => {} : (line: string) => status.print(line);
+  const store = RunStore.forConfig(config);
 
+  // With --events, stdout carries one JSON line per event and people read stderr.
+  if (flags.events) {
+    // If the reader goes away (the server that started this job stopped), the days go on:
+    // the job's history keeps the events and the log.
+    const ignore = () => {};
+    process.stdout.on("error", ignore);
+    process.stderr.on("error", ignore);
+  }
+  let resultSent = false;
+  const emitLine = (value: SimulateStdoutLine) => {
+    if (value.type === "result") resultSent = true;
+    if (flags.events) process.stdout.write(JSON.stringify(value) + "\n");
+  };
+
+  let params: SimulationJobParams;
+  if (runId !== undefined) {
+    const queued = store.readRaw(runId);
+    if (!queued) throw notFound(runId);
+    if (queued.kind !== "simulation") {
+      throw new UsageError(`run ${runId} is a pipeline run: execute it with \`sbdk run --run-id ${runId}\``);
+    }
+    params = queued.params;
+  } else {
+    const n = days ?? config.days;
+    params = {
+      action: flags.reset ? "reset" : n === 1 ? "step" : "play",
+      days: n,
+      ...(seed !== undefined ? { seed } : {}),
+      seconds_per_day: secondsPerDay ?? 0,
+      ...(flags["skip-dbt"] ? { skip_dbt: true } : {}),
+      ...(flags["skip-tests"] ? { skip_tests: true } : {}),
+    };
+  }
+
+  // A pause asked for on stdin ("pause": the day under way finishes, then the run stops;
+  // "stop": it stops at once), as the web app's queue does. Ctrl-C and SIGTERM stop at once; the
+  // unfinished day is redone by the next run.
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  let pauseRequested = false;
+  let currentDay: number | null = null;
+  let sleeping: { wake(): void } | null = null;
+  let onPauseEvent: (event: SimulationEvent) => void = () => {};
+  const stopNow = () => {
+    if (controller.signal.aborted) return;
+    controller.abort();
+    sleeping?.wake();
+    onPauseEvent({ type: "pause", day: currentDay, now: true });
+  };
+  const pause = () => {
+    if (pauseRequested || controller.signal.aborted) return;
+    pauseRequested = true;
+    sleeping?.wake();
+    onPauseEvent({ type: "pause", day: currentDay, now: false });
+  };
+  process.once("SIGINT", stopNow);
+  process.once("SIGTERM", stopNow);
+  const control = flags.events && !process.stdin.isTTY ? createInterface({ input: process.stdin }) : null;
+  control?.on("line", (line) => {
+    const command = line.trim();
+    if (command === "pause") pause();
+    else if (command === "stop") stopNow();
+  });
 
-  const skipDbt = Boolean(flags["skip-dbt"]);
+  let recorder: SimulationRecorder | null = null;
+  try {
+    recorder = startRecordedSimulation({
+      store,
+      config,
+      trigger: "cli",
+      params,
+      ...(runId !== undefined ? { runId } : {}),
+    });
+    emitLine({ type: "run", run: recorder.run } satisfies RunStartLine);
+    return await simulateWithProgress(config, recorder, params, flags, emitLine, {
+      controller,
+      isPauseRequested: () => pauseRequested,
+      setCurrentDay: (day) => (currentDay = day),
+      setSleeping: (s) => (sleeping = s),
+      setPauseListener: (listener) => (onPauseEvent = listener),
+    });
+  } catch (err) {
+    if (flags.events && !resultSent) {
+      emitLine({
+        type: "result",
+        status: "failed",
+        exit_code: isSbdkError(err) ? err.exitCode : 1,
+        run: recorder?.run ?? null,
+        error: runErrorOf(err),
+      } satisfies RunResultLine);
+    }
+    throw err;
+  } finally {
+    process.off("SIGINT", stopNow);
+    process.off("SIGTERM", stopNow);
+    // Stop reading stdin, so the process can end.
+    control?.close();
+    if (control) process.stdin.destroy();
+  }
+}
+
+interface PauseControl {
+  controller: AbortController;
+  isPauseRequested(): boolean;
+  setCurrentDay(day: number): void;
+  setSleeping(sleeping: { wake(): void } | null): void;
+  setPauseListener(listener: (event: SimulationEvent) => void): void;
+}
+
+async function simulateWithProgress(
+  config: Config,
+  recorder: SimulationRecorder,
+  params: SimulationJobParams,
+  flags: { json?: boolean | undefined; events?: boolean | undefined },
+  emitLine: (value: SimulateStdoutLine) => void,
+  control: PauseControl,
+): Promise<number> {
+  const status = new StatusLine(flags.events ? process.stderr : process.stdout);
+  // What a person reads goes to the terminal (stderr with --events) and to the job's log.
+  const print = (line: string) => {
+    recorder.log(line);
+    if (!flags.json) status.print(line);
+  };
+  const update = (line: string) => {
+    if (!flags.json) status.update(line);
+  };
+  const skipDbt = Boolean(params.skip_dbt);
+  let plannedToDay = 0;
+  let dayStartedAt = performance.now();
+
   const onEvent = (e: SimulationEvent) => {
-    if (flags.json) return;
+    recorder.event(e);
+    emitLine(e);
     switch (e.type) {
       case "start":
+        plannedToDay = e.toDay;
         print(
-          `sbdk simulate: ${e.started ? "new simulation" : "continuing simulation"} ${e.simulationId} · seed ${e.seed}, ` +
+          `sbdk simulate ${recorder.run.id}: ${e.started ? "new simulation" : "continuing simulation"} ${e.simulationId} · seed ${e.seed}, ` +
             `base ${fmtInt(e.baseUsers)} users · days ${e.fromDay}–${e.toDay} → ${config.duckdb_path}`,
         );
         for (const note of e.notes) print(`note: ${note}`);
-        status.update("loading dbt …");
+        update("loading dbt …");
         break;
       case "dbt-ready":
         print(
@@ -351,11 +538,13 @@ async function commandSimulate(args: string[]): Promise<number> {
         );
         break;
       case "day-started":
-        status.update(`Day ${String(e.day).padStart(2)} (${e.date})... generate + load`);
+        control.setCurrentDay(e.day);
+        dayStartedAt = performance.now();
+        update(`Day ${String(e.day).padStart(2)} (${e.date})... generate + load`);
         break;
       case "dbt": {
         const p = e.progress;
-        status.update(
+        update(
           `Day ${String(e.day).padStart(2)}... dbt ${bar(p.done, p.total, 20)} ${p.done}/${p.total}${p.current ? ` · ${p.current}` : ""}`,
         );
         if (e.event.type === "finished" && !["success", "pass", "skipped"].includes(e.event.status)) {
@@ -365,31 +554,84 @@ async function commandSimulate(args: string[]): Promise<number> {
       }
       case "stage":
         if (e.stage === "publish" && e.status === "started")
-          status.update(`Day ${String(e.day).padStart(2)}... publish`);
+          update(`Day ${String(e.day).padStart(2)}... publish`);
         break;
       case "day":
         print(simulationDayLine(e.summary, skipDbt ? "skipped" : "built"));
         break;
+      case "pause":
+        print(
+          e.now
+            ? `stopping now${e.day !== null ? `: day ${e.day} is left unfinished and redone by the next run` : ""}`
+            : `pausing: stopping once ${e.day !== null ? `day ${e.day}` : "the day under way"} is done`,
+        );
+        break;
+      case "wait":
+        update(
+          `Day ${String(e.day).padStart(2)} starts in ${fmtSeconds(e.seconds)} (${params.seconds_per_day} s a day)`,
+        );
+        break;
     }
   };
+  control.setPauseListener(onEvent);
 
+  // The pace asked for, and a pause: looked at before each day after the first.
+  const beforeDay = async (day: number): Promise<boolean> => {
+    if (control.isPauseRequested()) return false;
+    const waitMs = params.seconds_per_day * 1000 - (performance.now() - dayStartedAt);
+    if (waitMs > 50) {
+      onEvent({ type: "wait", day, seconds: Math.round(waitMs) / 1000 });
+      const sleep = interruptibleSleep(waitMs);
+      control.setSleeping(sleep);
+      await sleep.done;
+      control.setSleeping(null);
+    }
+    return !control.isPauseRequested();
+  };
+
+  let result: SimulationResult;
   try {
-    const result = await simulate(config, {
-      ...(days !== undefined ? { days } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      reset: Boolean(flags.reset),
+    result = await simulate(config, {
+      days: params.days,
+      ...(params.seed !== undefined ? { seed: params.seed } : {}),
+      reset: params.action === "reset",
       skipDbt,
-      skipTests: Boolean(flags["skip-tests"]),
+      skipTests: Boolean(params.skip_tests),
       onEvent,
-      signal: controller.signal,
+      signal: control.controller.signal,
+      beforeDay,
     });
-    if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
-    else printSimulationEnd(result, print, config.publish_path);
-    return result.days.some((d) => (d.summary.tests?.failed ?? 0) > 0) ? 1 : 0;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+  } catch (err) {
+    // Stopped on purpose (a second Ctrl-C, SIGTERM, the player's "stop now"): interrupted, not failed.
+    const stopped = control.controller.signal.aborted;
+    const run = recorder.fail(err, isSbdkError(err) ? err.exitCode : 1, stopped ? "interrupted" : "failed");
+    emitLine({
+      type: "result",
+      status: stopped ? "interrupted" : "failed",
+      exit_code: run.exit_code ?? 1,
+      run,
+      error: run.error,
+    } satisfies RunResultLine);
+    throw err;
   }
+  const paused = control.isPauseRequested() && result.toDay < plannedToDay;
+  if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+  printSimulationEnd(result, print, config.publish_path);
+  if (paused) {
+    print(
+      `paused after day ${result.toDay}: ${plannedToDay - result.toDay} of the days asked for are left; run again to go on`,
+    );
+  }
+  const exitCode = result.days.some((d) => (d.summary.tests?.failed ?? 0) > 0) ? 1 : 0;
+  const run = recorder.succeed(simulationJobSummary(result, plannedToDay, paused), exitCode);
+  emitLine({
+    type: "result",
+    status: "succeeded",
+    exit_code: exitCode,
+    run,
+    error: null,
+  } satisfies RunResultLine);
+  return exitCode;
 }
 
 async function commandDoctor(args: string[]): Promise<number> {
@@ -440,6 +682,11 @@ async function commandExport(args: string[]): Promise<number> {
   say(
     `static site in ${result.out} (${fmtSeconds(result.seconds)}), for the URL path ${result.basePath || "/"}`,
   );
+  if (result.simulation) {
+    say(
+      `with the replay of ${result.simulation.id} (${result.simulation.days} day(s)) at ${result.basePath || ""}/simulate/`,
+    );
+  }
   say(
     result.basePath
       ? `try it: put the folder at <root>${result.basePath} and serve <root>, e.g. python3 -m http.server -d <root>`

@@ -5,12 +5,15 @@ import { cn } from "@/components/ui/cn";
 /**
  * The bar at the top of every page: name, navigation, a slot for page status and one for
  * actions. The served app passes its "Run pipeline" button as actions, which also brings the
- * Runs and Backfills pages into the navigation; the static export, which cannot write, passes none.
+ * Runs, Backfills and Simulation pages into the navigation; the static export, which cannot
+ * write, passes none, and `simulation` when it carries a simulation to replay.
  */
 export function AppHeader(props: {
-  current: "overview" | "quality" | "runs" | "backfills";
+  current: "overview" | "quality" | "runs" | "backfills" | "simulate";
   status?: ReactNode;
   actions?: ReactNode;
+  /** Link to the simulation page (the static site's replay) without actions. */
+  simulation?: boolean;
 }) {
   const link = (href: string, label: string, active: boolean) => (
     <Link
@@ -37,6 +40,9 @@ export function AppHeader(props: {
           {link("/quality", "Quality", props.current === "quality")}
           {props.actions ? link("/runs", "Runs", props.current === "runs") : null}
           {props.actions ? link("/backfills", "Backfills", props.current === "backfills") : null}
+          {props.actions || props.simulation
+            ? link("/simulate", "Simulation", props.current === "simulate")
+            : null}
         </nav>
         <div className="ml-auto flex items-center gap-3">
           {props.status}

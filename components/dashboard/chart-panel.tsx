@@ -36,7 +36,7 @@ export function ChartPanel<T>(props: {
   deps?: readonly unknown[];
   children(data: T): ReactNode;
 }) {
-  const { state, filterKey, retry } = props.result;
+  const { state, filterKey, publish, retry } = props.result;
   const { store } = useDashboard();
   const engine = useStore(engineStore, (s) => s.engine.status);
   const data = dataOf(state);
@@ -90,6 +90,7 @@ export function ChartPanel<T>(props: {
       data-state={domState}
       data-source={state.status === "ready" ? state.source : undefined}
       data-filter-key={filterKey ?? undefined}
+      data-publish={publish ?? undefined}
       actions={
         <>
           {state.status === "loading" && data !== null ? <Spinner /> : null}

@@ -10,9 +10,18 @@ import { KpiStrip } from "./kpi-strip";
 import { TierView } from "./tier-view";
 import { TestsProvider } from "./trust";
 
-export function Dashboard(props: { manifest: PublishManifest; server: ServerFigures }) {
+export function Dashboard(props: {
+  manifest: PublishManifest;
+  server: ServerFigures;
+  /** The DuckDB-WASM schema of the publish's tables (the player gives each simulated day its own). */
+  schema?: string;
+}) {
   return (
-    <DashboardProvider manifest={props.manifest} server={props.server}>
+    <DashboardProvider
+      manifest={props.manifest}
+      server={props.server}
+      {...(props.schema ? { schema: props.schema } : {})}
+    >
       <TestsProvider>
         <div className="sticky top-0 z-20 -mx-4 border-b border-zinc-200/80 bg-zinc-50/90 px-4 py-2.5 backdrop-blur sm:-mx-6 sm:px-6">
           <FilterBar />

@@ -67,7 +67,7 @@ export const KPI_TILES: readonly TileSpec[] = [
 
 export function KpiStrip() {
   const modelFiltered = useFilters((s) => s.filters.models.length > 0);
-  const { state, filterKey } = useViewQuery(kpiQuery);
+  const { state, filterKey, publish } = useViewQuery(kpiQuery);
   const kpis = dataOf(state);
   return (
     <div
@@ -76,6 +76,7 @@ export function KpiStrip() {
       data-state={state.status === "ready" ? "ready" : state.status}
       data-source={state.status === "ready" ? state.source : undefined}
       data-filter-key={filterKey ?? undefined}
+      data-publish={publish ?? undefined}
     >
       {KPI_TILES.map((t) => (
         <KpiTile

@@ -12,12 +12,22 @@ import { MissingPublish } from "./missing-publish";
 import { PublishError } from "./publish-error";
 import { PublishSummary } from "./publish-summary";
 
-export function OverviewPage(props: { data: OverviewData; headerActions?: ReactNode }) {
+export function OverviewPage(props: {
+  data: OverviewData;
+  headerActions?: ReactNode;
+  /** The static site links its simulation replay when it has one. */
+  simulationLink?: boolean;
+}) {
   const { data } = props;
   const ready = data.status === "ready" ? data : null;
   return (
     <>
-      <AppHeader current="overview" status={ready ? <EngineStatus /> : null} actions={props.headerActions} />
+      <AppHeader
+        current="overview"
+        status={ready ? <EngineStatus /> : null}
+        actions={props.headerActions}
+        simulation={props.simulationLink}
+      />
       <main className="mx-auto max-w-7xl px-4 pb-16 sm:px-6">
         {data.status === "error" ? (
           <PublishError message={data.message} hint={data.hint} />

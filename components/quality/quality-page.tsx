@@ -8,11 +8,16 @@ import { PublishError } from "@/components/dashboard/publish-error";
 import type { QualityPageData } from "@/lib/shared/quality/report";
 import { QualityReportView } from "./quality-report";
 
-export function QualityPage(props: { data: QualityPageData; headerActions?: ReactNode }) {
+export function QualityPage(props: {
+  data: QualityPageData;
+  headerActions?: ReactNode;
+  /** The static site links its simulation replay when it has one. */
+  simulationLink?: boolean;
+}) {
   const { data } = props;
   return (
     <>
-      <AppHeader current="quality" actions={props.headerActions} />
+      <AppHeader current="quality" actions={props.headerActions} simulation={props.simulationLink} />
       <main className="mx-auto max-w-7xl px-4 pb-16 sm:px-6">
         {data.status === "error" ? (
           <PublishError message={data.message} hint={data.hint} />

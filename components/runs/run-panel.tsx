@@ -4,6 +4,7 @@ import Link from "next/link";
 import type { ApiError, RunStreamState } from "@/lib/browser/runs";
 import { formatInteger } from "@/lib/shared/dashboard/format";
 import { emptyRunProgress } from "@/lib/shared/runs";
+import { formatDayRange } from "@/lib/shared/simulation";
 import { Elapsed } from "./elapsed";
 import { RunStages } from "./run-stages";
 import { RunStatusBadge } from "./run-status-badge";
@@ -23,7 +24,7 @@ export function RunPanel(props: {
   return (
     <section
       role="dialog"
-      aria-label="Pipeline run"
+      aria-label={run?.kind === "simulation" ? "Simulation job" : "Pipeline run"}
       data-testid="run-panel"
       data-status={run?.status ?? (props.requestError ? "refused" : "starting")}
       data-run-id={run?.id ?? ""}
@@ -32,7 +33,9 @@ export function RunPanel(props: {
       <header className="flex items-start justify-between gap-3 border-b border-zinc-100 px-4 pt-3 pb-2.5">
         <div className="min-w-0">
           <div className="flex items-center gap-2">
-            <h2 className="text-sm font-semibold text-zinc-900">Pipeline run</h2>
+            <h2 className="text-sm font-semibold text-zinc-900">
+              {run?.kind === "simulation" ? "Simulation job" : "Pipeline run"}
+            </h2>
             {run ? <RunStatusBadge status={run.status} /> : null}
             {run ? <Elapsed run={run} className="text-xs text-zinc-500 tabular-nums" /> : null}
           </div>
@@ -94,7 +97,16 @@ export function RunPanel(props: {
 
       {run ? (
         <footer className="border-t border-zinc-100 px-4 py-2.5 text-xs">
-          {run.status === "succeeded" && run.summary ? (
+          {run.kind === "simulation" && run.status === "succeeded" && run.summary ? (
+            <p data-testid="run-result" className="text-emerald-800">
+              Simulated{" "}
+              {run.summary.days.length
+                ? formatDayRange(run.summary.days[0]!.day, run.summary.days.at(-1)!.day)
+                : "no day"}
+              {run.summary.paused ? " (paused)" : ""}. The dashboard shows the last day.
+            </p>
+          ) : null}
+          {run.kind === "pipeline" && run.status === "succeeded" && run.summary ? (
             <p data-testid="run-result" className="text-emerald-800">
               Published {formatInteger(run.summary.publish.tables)} tables (
               {formatInteger(run.summary.raw_rows)} raw rows, {run.summary.tests.passed}/
@@ -122,7 +134,7 @@ export function RunPanel(props: {
   );
 }
 
-function ErrorBox(props: { error: ApiError; lead: string }) {
+export function ErrorBox(props: { error: ApiError; lead: string }) {
   return (
     <div
       data-testid="run-error"

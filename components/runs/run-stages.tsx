@@ -3,7 +3,7 @@ import { Spinner } from "@/components/ui/skeleton";
 import { RUN_STAGES, type RunProgress, type StageProgress, type StageStatus } from "@/lib/shared/runs";
 import { stageCounts } from "./format";
 
-const BAR: Record<StageStatus, string> = {
+export const STAGE_BAR: Record<StageStatus, string> = {
   pending: "bg-zinc-200",
   running: "bg-indigo-500",
   succeeded: "bg-emerald-500",
@@ -11,13 +11,13 @@ const BAR: Record<StageStatus, string> = {
   skipped: "bg-zinc-200",
 };
 
-function share(stage: StageProgress): number {
+export function stageShare(stage: StageProgress): number {
   if (stage.status === "succeeded") return 1;
   if (stage.total === null || stage.total === 0) return stage.status === "running" ? 0.08 : 0;
   return Math.min(1, stage.done / stage.total);
 }
 
-function StageIcon(props: { status: StageStatus }) {
+export function StageIcon(props: { status: StageStatus }) {
   switch (props.status) {
     case "running":
       return <Spinner className="h-3.5 w-3.5 text-indigo-600!" />;
@@ -83,8 +83,11 @@ export function RunStages(props: { progress: RunProgress; className?: string }) 
             </span>
             <span className="col-span-2 col-start-2 h-1 overflow-hidden rounded-full bg-zinc-100">
               <span
-                className={cn("block h-full rounded-full transition-[width] duration-300", BAR[stage.status])}
-                style={{ width: `${Math.round(share(stage) * 100)}%` }}
+                className={cn(
+                  "block h-full rounded-full transition-[width] duration-300",
+                  STAGE_BAR[stage.status],
+                )}
+                style={{ width: `${Math.round(stageShare(stage) * 100)}%` }}
               />
             </span>
           </li>

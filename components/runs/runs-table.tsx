@@ -2,11 +2,33 @@ import Link from "next/link";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatInteger } from "@/lib/shared/dashboard/format";
 import { RUN_STAGES, type RunRecord } from "@/lib/shared/runs";
+import { describeSimulationJob, formatDayRange } from "@/lib/shared/simulation";
 import { formatDuration, formatStamp } from "./format";
 import { RunStatusBadge } from "./run-status-badge";
 
+/** A simulation job's tests: those of its last day, and how many of its days had a failure. */
+function simulationTests(run: Extract<RunRecord, { kind: "simulation" }>) {
+  const days = run.summary?.days ?? [];
+  const last = days.at(-1)?.tests;
+  if (!last) return null;
+  const failing = days.filter((d) => (d.tests?.failed ?? 0) > 0).length;
+  return { ...last, failingDays: failing };
+}
+
 function testsCell(run: RunRecord) {
-  const t = run.summary?.tests;
+  if (run.kind === "simulation" && run.summary) {
+    const t = simulationTests(run);
+    if (!t) return <span className="text-zinc-400">skipped</span>;
+    return (
+      <span data-testid="run-tests" title="the tests of the last day">
+        <span className="text-emerald-700">{formatInteger(t.passed)} passed</span>
+        {t.failed ? <span className="text-rose-700"> · {formatInteger(t.failed)} failed</span> : null}
+        {t.warned ? <span className="text-amber-700"> · {formatInteger(t.warned)} warned</span> : null}
+        {t.failingDays > 1 ? <span className="text-rose-700"> ({t.failingDays} days failing)</span> : null}
+      </span>
+    );
+  }
+  const t = run.kind === "pipeline" ? run.summary?.tests : null;
   if (!t) {
     const stage = run.progress.find((s) => s.key === "tests");
     if (!stage || stage.done === 0) return <span className="text-zinc-400">–</span>;
@@ -30,7 +52,20 @@ function testsCell(run: RunRecord) {
 }
 
 function outcomeCell(run: RunRecord) {
-  if (run.status === "succeeded" && run.summary) {
+  if (run.kind === "simulation" && run.status === "succeeded" && run.summary) {
+    const s = run.summary;
+    return (
+      <span className="text-zinc-500">
+        <span className="font-mono text-[11px]">{s.simulation_id}</span>
+        {s.paused ? (
+          <span className="ml-1.5 rounded bg-amber-50 px-1 text-[11px] text-amber-800 ring-1 ring-amber-200">
+            paused
+          </span>
+        ) : null}
+      </span>
+    );
+  }
+  if (run.kind === "pipeline" && run.status === "succeeded" && run.summary) {
     return <span className="font-mono text-[11px] text-zinc-500">{run.summary.publish.version}</span>;
   }
   if (run.error) {
@@ -43,7 +78,13 @@ function outcomeCell(run: RunRecord) {
   if (run.status === "running") {
     const current = run.progress.find((s) => s.status === "running");
     const label = RUN_STAGES.find((s) => s.key === current?.key)?.label;
-    return <span className="text-indigo-700">{label ? `${label}…` : "starting…"}</span>;
+    const day = run.kind === "simulation" && run.simulation.day !== null ? `day ${run.simulation.day}: ` : "";
+    return (
+      <span className="text-indigo-700">
+        {day}
+        {label ? `${label}…` : "starting…"}
+      </span>
+    );
   }
   return <span className="text-zinc-400">waiting</span>;
 }
@@ -59,6 +100,26 @@ const COLUMNS: readonly Column<RunRecord>[] = [
       </Link>
     ),
   },
+  {
+    key: "kind",
+    header: "Job",
+    render: (r) => (
+      <span data-testid="run-kind" data-kind={r.kind} className="whitespace-nowrap">
+        {r.kind === "simulation" ? (
+          <>
+            <span className="rounded bg-violet-50 px-1.5 py-0.5 text-[11px] font-medium text-violet-800 ring-1 ring-violet-200">
+              simulation
+            </span>{" "}
+            <span className="text-zinc-500">{describeSimulationJob(r.params)}</span>
+          </>
+        ) : (
+          <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-[11px] font-medium text-zinc-700 ring-1 ring-zinc-200">
+            pipeline
+          </span>
+        )}
+      </span>
+    ),
+  },
   { key: "trigger", header: "Trigger", render: (r) => <span data-testid="run-trigger">{r.trigger}</span> },
   { key: "started", header: "Started", render: (r) => formatStamp(r.started ?? r.created) },
   {
@@ -69,9 +130,17 @@ const COLUMNS: readonly Column<RunRecord>[] = [
   },
   {
     key: "rows",
-    header: "Raw rows",
+    header: "Raw rows / days",
     align: "right",
-    render: (r) => (r.summary ? formatInteger(r.summary.raw_rows) : <span className="text-zinc-400">–</span>),
+    render: (r) => {
+      if (r.kind === "pipeline") {
+        return r.summary ? formatInteger(r.summary.raw_rows) : <span className="text-zinc-400">–</span>;
+      }
+      const days = r.summary?.days;
+      if (days?.length)
+        return <span data-testid="run-days">{formatDayRange(days[0]!.day, days.at(-1)!.day)}</span>;
+      return <span className="text-zinc-400">–</span>;
+    },
   },
   { key: "tests", header: "dbt tests", render: testsCell },
   { key: "outcome", header: "Publish / reason", render: outcomeCell },

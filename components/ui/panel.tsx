@@ -14,6 +14,7 @@ export function Panel(props: {
   "data-state"?: string;
   "data-source"?: string;
   "data-filter-key"?: string;
+  "data-publish"?: string;
 }) {
   return (
     <section
@@ -25,6 +26,7 @@ export function Panel(props: {
       data-state={props["data-state"]}
       data-source={props["data-source"]}
       data-filter-key={props["data-filter-key"]}
+      data-publish={props["data-publish"]}
     >
       <header className="flex items-start justify-between gap-3 px-5 pt-4">
         <div className="min-w-0">

@@ -9,11 +9,25 @@ import { ENGINE_URL, STATIC_SITE } from "@/lib/shared/dashboard/constants";
 import { plainRow, type PlainRow } from "@/lib/shared/rows";
 import { engineStore } from "./engine";
 
+/**
+ * The schema tables live in and queries read from: "main" for the current publish; the player
+ * keeps each simulated day's tables in a schema of its own, so scrubbing between days swaps
+ * nothing and every day's results stay cached.
+ */
+export const MAIN_SCHEMA = "main";
+
 export interface BrowserDb {
-  query<T extends object = PlainRow>(sql: string): Promise<T[]>;
+  /** Runs `sql` with `schema` (default main) as the schema unqualified names resolve in. */
+  query<T extends object = PlainRow>(sql: string, options?: { schema?: string }): Promise<T[]>;
   /** Creates (or replaces) a table from an Arrow IPC stream; `append` adds to it instead. */
-  insertArrowIPC(table: string, ipc: Uint8Array, options?: { append?: boolean }): Promise<void>;
+  insertArrowIPC(
+    table: string,
+    ipc: Uint8Array,
+    options?: { append?: boolean; schema?: string },
+  ): Promise<void>;
 }
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 let instance: Promise<BrowserDb> | null = null;
 
@@ -55,21 +69,46 @@ async function open(): Promise<BrowserDb> {
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   performance.mark("sbdk:duckdb-opened");
   const conn = await db.connect();
+  // One connection per schema, whose default schema it is (DuckDB's USE).
+  const connections = new Map<string, Promise<duckdb.AsyncDuckDBConnection>>([
+    [MAIN_SCHEMA, Promise.resolve(conn)],
+  ]);
+  const connectionFor = (schema: string) => {
+    let c = connections.get(schema);
+    if (!c) {
+      c = (async () => {
+        await conn.query(`create schema if not exists ${quoteIdent(schema)}`);
+        const own = await db.connect();
+        await own.query(`use ${quoteIdent(schema)}`);
+        return own;
+      })();
+      c.catch(() => connections.delete(schema));
+      connections.set(schema, c);
+    }
+    return c;
+  };
   // Tables inserted so far: a later publish replaces one; a first insert needs no drop.
   const created = new Set<string>();
   return {
-    async query<T extends object = PlainRow>(sql: string): Promise<T[]> {
-      const table = await conn.query(sql);
+    async query<T extends object = PlainRow>(sql: string, options?: { schema?: string }): Promise<T[]> {
+      const table = await (await connectionFor(options?.schema ?? MAIN_SCHEMA)).query(sql);
       return table
         .toArray()
         .map((r) => plainRow((r as { toJSON(): Record<string, unknown> }).toJSON())) as T[];
     },
-    async insertArrowIPC(name: string, ipc: Uint8Array, options?: { append?: boolean }): Promise<void> {
-      if (!options?.append && created.has(name)) {
-        await conn.query(`drop table if exists "${name.replace(/"/g, '""')}"`);
+    async insertArrowIPC(
+      name: string,
+      ipc: Uint8Array,
+      options?: { append?: boolean; schema?: string },
+    ): Promise<void> {
+      const schema = options?.schema ?? MAIN_SCHEMA;
+      await connectionFor(schema); // the schema exists
+      const key = `${schema}.${name}`;
+      if (!options?.append && created.has(key)) {
+        await conn.query(`drop table if exists ${quoteIdent(schema)}.${quoteIdent(name)}`);
       }
-      await conn.insertArrowFromIPCStream(ipc, { name, create: !options?.append });
-      created.add(name);
+      await conn.insertArrowFromIPCStream(ipc, { name, schema, create: !options?.append });
+      created.add(key);
     },
   };
 }

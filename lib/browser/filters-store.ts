@@ -7,6 +7,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import {
   EMPTY_FILTERS,
+  FILTER_PARAMS,
   filtersToQuery,
   parseFilters,
   sameFilters,
@@ -38,7 +39,10 @@ export function createFiltersStore(initial: DashboardFilters): FiltersStore {
 export function syncFiltersWithUrl(store: FiltersStore): () => void {
   const unsubscribe = store.subscribe((state, previous) => {
     if (sameFilters(state.filters, previous.filters)) return;
-    const query = filtersToQuery(state.filters);
+    // Other parameters of the page (the player's day) stay as they are, first.
+    const others = new URLSearchParams(window.location.search);
+    for (const key of Object.values(FILTER_PARAMS)) others.delete(key);
+    const query = [others.toString(), filtersToQuery(state.filters)].filter(Boolean).join("&");
     const url = `${window.location.pathname}${query ? `?${query}` : ""}${window.location.hash}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
       window.history.pushState(null, "", url);

@@ -8,7 +8,7 @@
  */
 import type { PublishManifest } from "@/lib/shared/manifest";
 import { PUBLISHED_URL } from "@/lib/shared/dashboard/constants";
-import { engineFileUrl, getBrowserDb } from "./duckdb";
+import { engineFileUrl, getBrowserDb, MAIN_SCHEMA } from "./duckdb";
 import type { DecodeRequest, DecodeResponse } from "./parquet.worker";
 
 let worker: Worker | null = null;
@@ -63,44 +63,49 @@ const newest = new Map<string, string>();
 const inserts = new Map<string, Promise<void>>();
 
 /**
- * Loads one published table (once per publish) and resolves when it can be queried. A new
- * publish (another generated_at) replaces the table; a load of an older publish that finishes
- * after it is dropped.
+ * Loads one published table (once per publish) into `schema` and resolves when it can be
+ * queried. A new publish (another generated_at) replaces the table; a load of an older publish
+ * that finishes after it is dropped. The player loads each simulated day into a schema of its own.
  */
-export function loadPublishedTable(manifest: PublishManifest, name: string): Promise<void> {
-  const key = `${manifest.generated_at}/${name}`;
-  if ((newest.get(name) ?? "") < manifest.generated_at) newest.set(name, manifest.generated_at);
+export function loadPublishedTable(
+  manifest: PublishManifest,
+  name: string,
+  schema: string = MAIN_SCHEMA,
+): Promise<void> {
+  const table = `${schema}.${name}`;
+  const key = `${manifest.generated_at}/${table}`;
+  if ((newest.get(table) ?? "") < manifest.generated_at) newest.set(table, manifest.generated_at);
   let p = loaded.get(key);
   if (!p) {
-    const table = manifest.tables.find((t) => t.name === name);
-    p = table
+    const found = manifest.tables.find((t) => t.name === name);
+    p = found
       ? (async () => {
           // Download and decode overlap DuckDB-WASM's compile; only the insert waits for it. The
           // dashboard's tables are aggregates of a few hundred kB, tens of milliseconds to
           // decode. (When the page read the marts, seconds of decoding at 1M sessions slowed
           // the compile 2–4× on two busy cores, so the decoding waited.)
-          const files = table.parts?.map((part) => part.file) ?? [table.file];
+          const files = found.parts?.map((part) => part.file) ?? [found.file];
           const decoded = await Promise.all(
             files.map(async (file) => decodeParquet(await fetchBytes(`${PUBLISHED_URL}/${file}`))),
           );
           const db = await getBrowserDb();
-          const insert = (inserts.get(name) ?? Promise.resolve()).then(async () => {
-            if (newest.get(name) !== manifest.generated_at) return;
+          const insert = (inserts.get(table) ?? Promise.resolve()).then(async () => {
+            if (newest.get(table) !== manifest.generated_at) return;
             const started = performance.now();
             for (const [i, part] of decoded.entries()) {
-              await db.insertArrowIPC(name, part.ipc, { append: i > 0 });
+              await db.insertArrowIPC(name, part.ipc, { append: i > 0, schema });
             }
             // Timings for the performance figures (read from the Performance API, never asserted).
             performance.mark(`sbdk:table:${name}`, {
               detail: {
                 decodeMs: decoded.reduce((a, d) => a + d.decodeMs, 0),
                 insertMs: performance.now() - started,
-                rows: table.rows,
+                rows: found.rows,
               },
             });
           });
           inserts.set(
-            name,
+            table,
             insert.catch(() => undefined),
           );
           await insert;
@@ -112,6 +117,10 @@ export function loadPublishedTable(manifest: PublishManifest, name: string): Pro
   return p;
 }
 
-export function loadPublishedTables(manifest: PublishManifest, names: readonly string[]): Promise<void> {
-  return Promise.all(names.map((n) => loadPublishedTable(manifest, n))).then(() => undefined);
+export function loadPublishedTables(
+  manifest: PublishManifest,
+  names: readonly string[],
+  schema: string = MAIN_SCHEMA,
+): Promise<void> {
+  return Promise.all(names.map((n) => loadPublishedTable(manifest, n, schema))).then(() => undefined);
 }

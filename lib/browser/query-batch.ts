@@ -14,6 +14,7 @@ const cache = new Map<string, PlainRow[]>();
 let queue: {
   key: string;
   sql: string;
+  schema: string | undefined;
   label: string;
   resolve(rows: PlainRow[]): void;
   reject(e: unknown): void;
@@ -57,7 +58,7 @@ async function flush(): Promise<void> {
         const started = performance.now();
         sent.set(
           item.key,
-          db.query(item.sql).then((rows) => {
+          db.query(item.sql, item.schema ? { schema: item.schema } : undefined).then((rows) => {
             // Timings for the performance figures (read from the Performance API, never asserted).
             performance.mark(`sbdk:query:${item.label}`, { detail: { millis: performance.now() - started } });
             keep(item.key, rows);
@@ -84,11 +85,11 @@ async function flush(): Promise<void> {
 
 /**
  * Runs `sql` with the queries asked for in the same moment and resolves with them. `label`
- * names the query in the performance marks.
+ * names the query in the performance marks; `schema` is where its tables are (default main).
  */
-export function runQuery(scope: string, sql: string, label: string): Promise<PlainRow[]> {
+export function runQuery(scope: string, sql: string, label: string, schema?: string): Promise<PlainRow[]> {
   return new Promise((resolve, reject) => {
-    queue.push({ key: `${scope}\n${sql}`, sql, label, resolve, reject });
+    queue.push({ key: `${scope}\n${sql}`, sql, schema, label, resolve, reject });
     // Let every panel of the same render ask first; a running flush picks them up when done.
     if (!flushing) {
       flushing = true;

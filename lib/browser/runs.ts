@@ -1,8 +1,9 @@
 "use client";
 /**
- * Pipeline runs from the browser: ask the server for a run (POST /api/runs) and follow one
- * live over Server-Sent Events (GET /api/runs/<id>/events), folding its events into the
- * five-stage progress the run panel and the run page draw.
+ * Runs from the browser: ask the server for a pipeline run (POST /api/runs) or a simulation
+ * job (POST /api/simulation), and follow one live over Server-Sent Events (GET
+ * /api/runs/<id>/events), folding its events into the five-stage progress the run panel, the
+ * run page and the player draw (for a simulation: the day under way's, and the days it did).
  */
 import { useEffect, useReducer, useRef } from "react";
 import { pipelineEventSchema } from "@/lib/shared/pipeline-events";
@@ -10,10 +11,19 @@ import {
   emptyRunProgress,
   runRecordSchema,
   stepRunProgress,
+  stepSimulationRunProgress,
   type RunParams,
   type RunProgress,
   type RunRecord,
 } from "@/lib/shared/runs";
+import {
+  emptySimulationJobProgress,
+  simulationEventSchema,
+  stepSimulationJobProgress,
+  type DaySummary,
+  type SimulationJobProgress,
+  type SimulationRequest,
+} from "@/lib/shared/simulation";
 
 export interface ApiError {
   code: string;
@@ -26,7 +36,7 @@ export interface ApiError {
 export type StartRunResult =
   | { status: "started"; run: RunRecord }
   /** Another run holds the warehouse; `activeRunId` is the one to follow, when known. */
-  | { status: "busy"; activeRunId: string | null; error: ApiError }
+  | { status: "busy"; activeRunId: string | null; activeKind: RunRecord["kind"] | null; error: ApiError }
   | { status: "error"; error: ApiError };
 
 function apiError(json: unknown, fallback: string): ApiError {
@@ -40,13 +50,46 @@ function apiError(json: unknown, fallback: string): ApiError {
 }
 
 /** Asks the server for a pipeline run. Never throws: a refusal or a failure is a result. */
-export async function requestRun(params: RunParams = {}): Promise<StartRunResult> {
-  let res: Response;
+export function requestRun(params: RunParams = {}): Promise<StartRunResult> {
+  return postJob("/api/runs", params);
+}
+
+/** Asks the server for a simulation job (reset, step, play). Never throws. */
+export function requestSimulation(request: SimulationRequest): Promise<StartRunResult> {
+  return postJob("/api/simulation", request);
+}
+
+/** Asks the server to pause the playing simulation (after the day under way, or `now`). */
+export async function requestPause(now = false): Promise<{ ok: true } | { ok: false; error: ApiError }> {
   try {
-    res = await fetch("/api/runs", {
+    const res = await fetch("/api/simulation/pause", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(params),
+      body: JSON.stringify({ now }),
+    });
+    if (res.status === 202) return { ok: true };
+    return {
+      ok: false,
+      error: apiError(await res.json().catch(() => null), `the server answered ${res.status}`),
+    };
+  } catch (err) {
+    return {
+      ok: false,
+      error: {
+        code: "failed:simulate",
+        message: `the server could not be reached: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
+  }
+}
+
+async function postJob(url: string, body: unknown): Promise<StartRunResult> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
     });
   } catch (err) {
     return {
@@ -64,10 +107,11 @@ export async function requestRun(params: RunParams = {}): Promise<StartRunResult
     if (run.success) return { status: "started", run: run.data };
   }
   if (res.status === 409) {
-    const activeRunId = (json as { activeRunId?: unknown } | null)?.activeRunId;
+    const { activeRunId, activeKind } = (json ?? {}) as { activeRunId?: unknown; activeKind?: unknown };
     return {
       status: "busy",
       activeRunId: typeof activeRunId === "string" ? activeRunId : null,
+      activeKind: activeKind === "pipeline" || activeKind === "simulation" ? activeKind : null,
       error: apiError(json, "another run is in progress"),
     };
   }
@@ -90,22 +134,38 @@ export const LOG_LINES_KEPT = 500;
 
 export interface RunStreamState {
   run: RunRecord | null;
+  /** The five stages: of the run, or of a simulation's day under way. */
   progress: RunProgress;
   /** The last lines the run printed (while it runs). */
   log: string[];
   /** connecting → open → done; `lost` while the browser reconnects, `failed` when it gave up. */
   connection: "idle" | "connecting" | "open" | "done" | "lost" | "failed";
+  /** A simulation job: which day, how many done, whether a pause was asked for. */
+  simulation: SimulationJobProgress;
+  /** The days a simulation job has finished so far, in order. */
+  days: DaySummary[];
+  /** A simulation's pace holds day `day` back until `until` (ms since the epoch), if so. */
+  waiting: { day: number; until: number } | null;
 }
 
 type Action =
   | { type: "connect" }
   | { type: "run"; run: RunRecord; reset: boolean }
   | { type: "pipeline"; event: unknown }
+  | { type: "simulation"; event: unknown; at: number }
   | { type: "log"; line: string }
   | { type: "done"; run: RunRecord }
   | { type: "connection"; connection: RunStreamState["connection"] };
 
-const initial: RunStreamState = { run: null, progress: emptyRunProgress(), log: [], connection: "idle" };
+const initial: RunStreamState = {
+  run: null,
+  progress: emptyRunProgress(),
+  log: [],
+  connection: "idle",
+  simulation: emptySimulationJobProgress(),
+  days: [],
+  waiting: null,
+};
 
 function reduce(state: RunStreamState, action: Action): RunStreamState {
   switch (action.type) {
@@ -114,11 +174,28 @@ function reduce(state: RunStreamState, action: Action): RunStreamState {
     case "run":
       // A (re)connection replays the run from the start.
       return action.reset
-        ? { run: action.run, progress: emptyRunProgress(), log: [], connection: "open" }
+        ? { ...initial, run: action.run, connection: "open" }
         : { ...state, run: action.run, connection: "open" };
     case "pipeline": {
       const event = pipelineEventSchema.safeParse(action.event);
       return event.success ? { ...state, progress: stepRunProgress(state.progress, event.data) } : state;
+    }
+    case "simulation": {
+      const parsed = simulationEventSchema.safeParse(action.event);
+      if (!parsed.success) return state;
+      const event = parsed.data;
+      return {
+        ...state,
+        progress: stepSimulationRunProgress(state.progress, event),
+        simulation: stepSimulationJobProgress(state.simulation, event),
+        days: event.type === "day" ? [...state.days, event.summary] : state.days,
+        waiting:
+          event.type === "wait"
+            ? { day: event.day, until: action.at + event.seconds * 1000 }
+            : event.type === "day-started" || event.type === "pause"
+              ? null
+              : state.waiting,
+      };
     }
     case "log": {
       const log =
@@ -127,7 +204,7 @@ function reduce(state: RunStreamState, action: Action): RunStreamState {
       return { ...state, log };
     }
     case "done":
-      return { ...state, run: action.run, progress: action.run.progress, connection: "done" };
+      return { ...state, run: action.run, progress: action.run.progress, connection: "done", waiting: null };
     case "connection":
       return state.connection === "done" ? state : { ...state, connection: action.connection };
   }
@@ -169,6 +246,9 @@ export function useRunStream(id: string | null, onDone?: (run: RunRecord) => voi
     });
     source.addEventListener("pipeline", (e) => {
       dispatch({ type: "pipeline", event: parse((e as MessageEvent<string>).data) });
+    });
+    source.addEventListener("simulation", (e) => {
+      dispatch({ type: "simulation", event: parse((e as MessageEvent<string>).data), at: Date.now() });
     });
     source.addEventListener("log", (e) => {
       const line = (parse((e as MessageEvent<string>).data) as { line?: unknown } | null)?.line;

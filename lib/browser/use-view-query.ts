@@ -28,14 +28,17 @@ export interface ViewQueryResult<T> {
   state: AsyncState<T>;
   /** The query string of the filters the shown data answers ("" = unfiltered). */
   filterKey: string | null;
+  /** The publish (its generated_at) the shown data comes from. */
+  publish: string | null;
   retry(): void;
 }
 
 interface Shown<T> {
   state: AsyncState<T>;
-  /** The SQL and filters the state answers. */
+  /** The SQL, filters and publish the state answers. */
   sql: string | null;
   key: string | null;
+  publish: string | null;
 }
 
 function loading<T>(s: Shown<T>): Shown<T> {
@@ -45,7 +48,7 @@ function loading<T>(s: Shown<T>): Shown<T> {
 }
 
 export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
-  const { manifest, server, store } = useDashboard();
+  const { manifest, server, store, schema } = useDashboard();
   const [shown, setShown] = useState<Shown<T>>(() => {
     const filters = store.getState().filters;
     const initial = sameFilters(filters, server.filters) ? server.views?.[query.id] : undefined;
@@ -54,15 +57,21 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
           state: { status: "ready", data: initial as T, source: "server", millis: 0 },
           sql: query.sql(filters),
           key: filtersToQuery(filters),
+          publish: manifest.generated_at,
         }
-      : { state: { status: "idle" }, sql: null, key: null };
+      : { state: { status: "idle" }, sql: null, key: null, publish: null };
   });
   const [attempt, setAttempt] = useState(0);
   const shownRef = useRef(shown);
   shownRef.current = shown;
+  // The publish of the effect's last run: another one (the player's next day) is a change, not a mount.
+  const ranFor = useRef<string | null>(null);
 
   useEffect(() => {
-    const scope = manifest.generated_at;
+    const publish = manifest.generated_at;
+    const scope = `${schema}/${publish}`;
+    const switched = ranFor.current !== null && ranFor.current !== scope;
+    ranFor.current = scope;
     // What is on screen, kept here as it is set (React applies state later).
     let current = shownRef.current;
     const show = (next: Shown<T>) => {
@@ -81,7 +90,7 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
       wantedKey = filtersToQuery(filters);
       if (!first && sql === wantedSql) {
         // A filter this query ignores: the same result answers the new filters too.
-        if (!inFlight) show({ ...current, key: wantedKey });
+        if (!inFlight) show({ ...current, key: wantedKey, publish });
         return;
       }
       wantedSql = sql;
@@ -94,6 +103,7 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
           state: { status: "ready", data: query.rows(kept), source: "live", millis: 0 },
           sql,
           key: wantedKey,
+          publish,
         });
         return;
       }
@@ -102,15 +112,15 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
       // says so at once; anything else dims if the answer is slow to come.
       const status = current.state.status;
       if (status !== "ready" && status !== "loading") show(loading(current));
-      else if (!first) {
+      else if (!first || switched) {
         dim = setTimeout(() => {
           if (id === run && current.state.status === "ready") show(loading(current));
         }, DIM_AFTER_MS);
       }
       (async () => {
-        await loadPublishedTables(manifest, query.tables);
+        await loadPublishedTables(manifest, query.tables, schema);
         const started = performance.now();
-        const data = query.rows(await runQuery(scope, sql, query.id));
+        const data = query.rows(await runQuery(scope, sql, query.id, schema));
         if (id !== run) return;
         inFlight = false;
         clearTimeout(dim);
@@ -118,6 +128,7 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
           state: { status: "ready", data, source: "live", millis: Math.round(performance.now() - started) },
           sql,
           key: wantedKey,
+          publish,
         });
       })().catch((err: unknown) => {
         if (id !== run) return;
@@ -127,6 +138,7 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
           state: { status: "error", error: err instanceof Error ? err.message : String(err) },
           sql,
           key: wantedKey,
+          publish,
         });
       });
     };
@@ -140,8 +152,8 @@ export function useViewQuery<T>(query: ViewQuery<T>): ViewQueryResult<T> {
       clearTimeout(dim);
       run++;
     };
-  }, [manifest, query, store, attempt]);
+  }, [manifest, query, store, schema, attempt]);
 
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
-  return { state: shown.state, filterKey: shown.key, retry };
+  return { state: shown.state, filterKey: shown.key, publish: shown.publish, retry };
 }

@@ -3,7 +3,9 @@ import "server-only";
  * `sbdk export` (npm run export): a static copy of the dashboard and quality pages with the
  * Parquet they read, for any static file server, under any base path. No run button, no API:
  * the pages are rendered once from the current publish (site/, built with `next build site`)
- * and query the Parquet in the browser like the app does.
+ * and query the Parquet in the browser like the app does. When the publish folder holds a
+ * simulation (simulation.json), its per-day snapshots go along and the site gets a read-only
+ * replay page.
  *
  * Static hosts cap a file's size (25 MiB is common), so every file is kept under
  * MAX_FILE_BYTES: a Parquet file over the limit is split into parts listed in the exported
@@ -27,9 +29,12 @@ import {
   type PublishedTable,
   type PublishManifest,
 } from "@/lib/shared/manifest";
+import { SIMULATION_DIR, SIMULATION_MANIFEST_FILE, type SimulationManifest } from "@/lib/shared/simulation";
 import { ENGINE_FILES } from "./dashboard/engine-files";
 import { PACKAGE_ROOT } from "./paths";
 import { readPublishedManifest } from "./publish";
+import { readDayManifest } from "./simulation/player";
+import { readSimulationManifest } from "./simulation/snapshot";
 import { openWarehouse } from "./warehouse/duckdb";
 
 /** The largest file the export writes (Cloudflare Pages and others refuse bigger ones). */
@@ -60,6 +65,8 @@ export interface ExportResult {
   out: string;
   basePath: string;
   manifest: PublishManifest;
+  /** The simulation the replay page shows, or null when the publish holds none. */
+  simulation: { id: string; days: number; bytes: number } | null;
   files: ExportedFile[];
   totalBytes: number;
   largest: ExportedFile;
@@ -120,6 +127,58 @@ async function checkDestination(out: string, config: Config): Promise<void> {
       hint: "choose an empty or new folder: the export replaces the whole folder",
     });
   }
+}
+
+/**
+ * Copies a simulation's replay into the staged publish: simulation.json, and for every day its
+ * snapshot's files and its manifest (a table over the size limit split as the publish's are).
+ * Returns null, and copies nothing, when the publish holds no simulation or a day's snapshot is
+ * incomplete (the export goes on without the replay, and says why).
+ */
+export async function stageSimulation(
+  publishPath: string,
+  stageDir: string,
+  step: (message: string) => void = () => {},
+): Promise<{ manifest: SimulationManifest; bytes: number } | null> {
+  const simulation = await readSimulationManifest(publishPath);
+  if (!simulation || simulation.days.length === 0) return null;
+  let bytes = 0;
+  try {
+    for (const day of simulation.days) {
+      const dayManifest = await readDayManifest(publishPath, day);
+      if (!dayManifest || !day.manifest) {
+        throw new Error(`day ${day.day} has no dashboard snapshot (simulated before snapshots carried one)`);
+      }
+      const tables: PublishedTable[] = [];
+      for (const table of dayManifest.tables) {
+        const copy = await stageTable(table, publishPath, stageDir);
+        tables.push(copy);
+        bytes += table.bytes;
+      }
+      const inManifest = new Set(tables.map((t) => t.file));
+      for (const file of day.files) {
+        if (inManifest.has(file.file)) continue;
+        const target = join(stageDir, file.file);
+        await mkdir(dirname(target), { recursive: true });
+        await cp(join(publishPath, file.file), target);
+        bytes += file.bytes;
+      }
+      const target = join(stageDir, day.manifest);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(
+        target,
+        JSON.stringify(manifestSchema.parse({ ...dayManifest, tables }), null, 2) + "\n",
+      );
+    }
+  } catch (err) {
+    await rm(join(stageDir, SIMULATION_DIR), { recursive: true, force: true });
+    step(
+      `the simulation ${simulation.simulation_id} is left out (${err instanceof Error ? err.message : String(err)}); run \`sbdk simulate\` again to export its replay`,
+    );
+    return null;
+  }
+  await writeFile(join(stageDir, SIMULATION_MANIFEST_FILE), JSON.stringify(simulation, null, 2) + "\n");
+  return { manifest: simulation, bytes };
 }
 
 /**
@@ -264,6 +323,13 @@ export async function exportSite(config: Config, options: ExportOptions): Promis
     }
     const exported = manifestSchema.parse({ ...manifest, tables });
     await writeFile(join(publishDir, MANIFEST_FILE), JSON.stringify(exported, null, 2) + "\n");
+    // The simulation's days, for the replay page.
+    const simulation = await stageSimulation(config.publish_path, publishDir, step);
+    if (simulation) {
+      step(
+        `replay of ${simulation.manifest.simulation_id}: ${simulation.manifest.days.length} day(s), ${(simulation.bytes / 1e6).toFixed(1)} MB of snapshots`,
+      );
+    }
 
     // 2. The pages, rendered from that publish.
     step(`building the pages (next build site, base path "${basePath || "/"}") …`);
@@ -303,6 +369,13 @@ export async function exportSite(config: Config, options: ExportOptions): Promis
       out,
       basePath,
       manifest: exported,
+      simulation: simulation
+        ? {
+            id: simulation.manifest.simulation_id,
+            days: simulation.manifest.days.length,
+            bytes: simulation.bytes,
+          }
+        : null,
       files,
       totalBytes: files.reduce((a, f) => a + f.bytes, 0),
       largest: files[0]!,

@@ -9,7 +9,10 @@ import { RunConflictError } from "./runs/queue";
 
 export function errorResponse(err: unknown, where: string): Response {
   if (err instanceof RunConflictError) {
-    return Response.json({ error: err.toJSON(), activeRunId: err.activeRunId }, { status: err.status });
+    return Response.json(
+      { error: err.toJSON(), activeRunId: err.activeRunId, activeKind: err.activeKind },
+      { status: err.status },
+    );
   }
   if (isSbdkError(err)) return Response.json({ error: err.toJSON() }, { status: err.status });
   console.error(`sbdk: ${where} failed`, err);
@@ -26,6 +29,13 @@ export function errorResponse(err: unknown, where: string): Response {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
+
+/** What an empty body means, per kind of request, for the hint of a malformed one. */
+const WITHOUT_BODY = {
+  runs: ", or nothing to use the server's config",
+  backfill: ", or nothing for the defaults",
+  simulate: "",
+} as const;
 
 /**
  * The bytes of a request body, at most `maxBytes`: a longer body is refused with `tooLarge()`
@@ -61,7 +71,10 @@ export async function readRawBody(
  */
 export async function readJsonBody(
   request: Request,
-  { stage = "runs", example = '{"seed": 7}' }: { stage?: "runs" | "backfill"; example?: string } = {},
+  {
+    stage = "runs",
+    example = '{"seed": 7}',
+  }: { stage?: "runs" | "backfill" | "simulate"; example?: string } = {},
 ): Promise<unknown> {
   const raw = await readRawBody(
     request,
@@ -79,7 +92,7 @@ export async function readJsonBody(
   } catch (err) {
     throw new SbdkError(`invalid:${stage}`, `the body is not valid JSON: ${(err as Error).message}`, {
       field: "body",
-      hint: `send a JSON object such as ${example}, or nothing ${stage === "runs" ? "to use the server's config" : "for the defaults"}`,
+      hint: `send a JSON object such as ${example}${WITHOUT_BODY[stage]}`,
     });
   }
 }

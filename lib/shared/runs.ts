@@ -1,12 +1,20 @@
 /**
- * Pipeline runs as the history keeps them and the API returns them: the run record, the body
- * of POST /api/runs, and the five-stage progress a person watches (generate, load, dbt models,
- * dbt tests, publish), folded from the pipeline's events. Pure, for the server and the browser.
+ * Runs as the history keeps them and the API returns them: the run record of either kind of job
+ * the queue runs (a pipeline run, or a simulation job of the player), the body of POST
+ * /api/runs, and the five-stage progress a person watches (generate, load, dbt models, dbt
+ * tests, publish), folded from the job's events: the whole run's for a pipeline run, the day
+ * under way's for a simulation. Pure, for the server and the browser.
  */
 import { z } from "zod";
 import { isoDate } from "./config";
 import { SbdkError } from "./errors";
 import type { DbtProgressEvent, PipelineEvent } from "./pipeline-events";
+import {
+  simulationJobParamsSchema,
+  simulationJobProgressSchema,
+  simulationJobSummarySchema,
+  type SimulationEvent,
+} from "./simulation";
 
 /** `r-<UTC date>-<UTC time>-<4 random chars>`: sorts by creation time, readable in a URL. */
 export const RUN_ID_PATTERN = /^r-\d{8}-\d{6}-[0-9a-z]{4}$/;
@@ -26,6 +34,10 @@ export function newRunId(
   const time = iso.slice(11, 19).replace(/:/g, "");
   return `r-${date}-${time}-${random()}`;
 }
+
+/** What a job of the queue does: a whole pipeline run, or days of the simulation. */
+export const RUN_KINDS = ["pipeline", "simulation"] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
 
 export const RUN_TRIGGERS = ["browser", "cli", "api", "webhook"] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
@@ -279,6 +291,60 @@ export function foldRunProgress(events: readonly PipelineEvent[], finalStatus?: 
   return finalStatus ? finishRunProgress(progress, finalStatus) : progress;
 }
 
+/**
+ * Folds one simulation event into the five-stage progress of the day under way: a new day starts
+ * from empty; generate and load count the day and its rows; dbt and publish count as in a run.
+ */
+export function stepSimulationRunProgress(progress: RunProgress, event: SimulationEvent): RunProgress {
+  switch (event.type) {
+    case "day-started":
+      return emptyRunProgress();
+    case "stage": {
+      let next = progress;
+      if (event.status === "finished" && (event.stage === "generate" || event.stage === "load")) {
+        next = update(next, event.stage, (s) => ({
+          ...s,
+          done: 1,
+          total: 1,
+          rows: event.stage === "load" ? (event.rows ?? s.rows) : s.rows,
+        }));
+      }
+      next = stepRunProgress(next, {
+        type: "stage",
+        stage: event.stage,
+        status: event.status,
+        ...(event.seconds !== undefined ? { seconds: event.seconds } : {}),
+      });
+      // A day built without its tests (`sbdk simulate --skip-tests`, or every test skipped
+      // behind a failed model) ran none: skipped, not failed.
+      if (event.stage === "dbt" && event.status === "finished") {
+        next = update(next, "tests", (s) =>
+          s.done - s.skipped === 0 ? { ...s, status: "skipped", done: 0, skipped: 0, total: s.total } : s,
+        );
+      }
+      return next;
+    }
+    case "dbt":
+      return stepRunProgress(progress, { type: "dbt", event: event.event, progress: event.progress });
+    case "table":
+      return stepRunProgress(progress, { type: "table", table: event.table });
+    case "day":
+      // A day run without dbt never starts its last stages.
+      return progress.map((s) => (s.status === "pending" ? { ...s, status: "skipped" } : s));
+    default:
+      return progress;
+  }
+}
+
+/** The day under way's five-stage progress after a simulation's `events`. */
+export function foldSimulationRunProgress(
+  events: readonly SimulationEvent[],
+  finalStatus?: RunStatus,
+): RunProgress {
+  const progress = events.reduce(stepSimulationRunProgress, emptyRunProgress());
+  return finalStatus ? finishRunProgress(progress, finalStatus) : progress;
+}
+
 // ── The run record ──────────────────────────────────────────────────────────────────────────
 
 export const runErrorSchema = z.object({
@@ -321,13 +387,10 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
-export const runRecordSchema = z.object({
+const runRecordBase = {
   id: runIdSchema,
-  kind: z.literal("pipeline"),
   trigger: z.enum(RUN_TRIGGERS),
-  /** What was asked for: overrides of the config. */
-  params: runParamsSchema,
-  /** What the run used, once it started. */
+  /** What the run used, once it started (for a simulation: the simulation's own seed and base). */
   settings: runSettingsSchema.nullable(),
   status: z.enum(RUN_STATUSES),
   created: z.string(),
@@ -335,13 +398,48 @@ export const runRecordSchema = z.object({
   finished: z.string().nullable(),
   duration_seconds: z.number().nonnegative().nullable(),
   error: runErrorSchema.nullable(),
+  /** A pipeline run's five stages; a simulation's for the day under way (or the last one). */
   progress: runProgressSchema,
-  summary: runSummarySchema.nullable(),
   /** The process that holds the run: the server while queued, the run's own process after. */
   pid: z.number().int().nullable(),
   exit_code: z.number().int().nullable(),
+};
+
+export const pipelineRunRecordSchema = z.object({
+  ...runRecordBase,
+  kind: z.literal("pipeline"),
+  /** What was asked for: overrides of the config. */
+  params: runParamsSchema,
+  summary: runSummarySchema.nullable(),
 });
+
+export const simulationRunRecordSchema = z.object({
+  ...runRecordBase,
+  kind: z.literal("simulation"),
+  /** What was asked for: reset, step or play, how many days, at what pace. */
+  params: simulationJobParamsSchema,
+  summary: simulationJobSummarySchema.nullable(),
+  /** Which day it is on, how many it has done, whether a pause was asked for. */
+  simulation: simulationJobProgressSchema,
+});
+
+export const runRecordSchema = z.discriminatedUnion("kind", [
+  pipelineRunRecordSchema,
+  simulationRunRecordSchema,
+]);
 export type RunRecord = z.infer<typeof runRecordSchema>;
+export type PipelineRunRecord = z.infer<typeof pipelineRunRecordSchema>;
+export type SimulationRunRecord = z.infer<typeof simulationRunRecordSchema>;
+
+/** What a job was asked to do: a pipeline run with its overrides, or a simulation job. */
+export type RunRequest =
+  | { kind: "pipeline"; params: RunParams }
+  | { kind: "simulation"; params: z.infer<typeof simulationJobParamsSchema> };
+
+/** "pipeline run r-…", "simulation job r-…": what a person calls a job in a message. */
+export function jobLabel(run: Pick<RunRecord, "kind" | "id">): string {
+  return `${run.kind === "simulation" ? "simulation job" : "pipeline run"} ${run.id}`;
+}
 
 /** Seconds a run has taken so far, or took. */
 export function runElapsedSeconds(run: Pick<RunRecord, "started" | "finished">, now: Date): number | null {
@@ -352,10 +450,10 @@ export function runElapsedSeconds(run: Pick<RunRecord, "started" | "finished">, 
 
 // ── What a run prints with `sbdk run --events` ──────────────────────────────────────────────
 
-/** The last line of `sbdk run --events`: how the run ended and its record. */
+/** The last line of `sbdk run --events` (and `sbdk simulate --events`): how it ended and its record. */
 export const runResultLineSchema = z.object({
   type: z.literal("result"),
-  status: z.enum(["succeeded", "failed"]),
+  status: z.enum(["succeeded", "failed", "interrupted"]),
   exit_code: z.number().int(),
   run: runRecordSchema.nullable(),
   error: runErrorSchema.nullable(),

@@ -8,6 +8,7 @@ import { dbtStateDirs } from "@/lib/server/dbt/runner";
 import { loadConfig } from "@/lib/server/config";
 import { readSimulation, readWeeklyGrowth } from "@/lib/server/simulation/state";
 import { openWarehouse, openWarehouseWaiting } from "@/lib/server/warehouse/duckdb";
+import { manifestSchema } from "@/lib/shared/manifest";
 import { simulationManifestSchema, type SimulationManifest } from "@/lib/shared/simulation";
 import { REPO, sbdk, tempProject, type TempProject } from "./helpers";
 import { warehouseChecksums } from "./support/checksums";
@@ -170,7 +171,7 @@ describe("sbdk simulate, day by day on real DuckDB and real dbt", () => {
     }
   });
 
-  it("keeps a snapshot of the small metric tables for every day, listed in simulation.json", async () => {
+  it("keeps a snapshot of the metric and dashboard tables for every day, listed in simulation.json", async () => {
     const sim = readSimulationJson(a);
     expect(sim.seed).toBe(7);
     expect(sim.days.map((d) => [d.day, d.date])).toEqual([
@@ -184,11 +185,30 @@ describe("sbdk simulate, day by day on real DuckDB and real dbt", () => {
     try {
       for (const day of sim.days) {
         expect(day.files.map((f) => f.name).sort()).toEqual([
+          "agg_active_users_daily",
+          "agg_generations_daily",
+          "agg_orders_daily",
+          "agg_sessions_daily",
+          "agg_signups_daily",
           "daily_metrics",
           "day_summaries",
+          "dbt_test_results",
           "tier_summary",
+          "top_friction_sessions",
           "weekly_growth",
         ]);
+        // The day's publish manifest lists the same files, for the dashboard of that day.
+        const dayManifest = manifestSchema.parse(
+          JSON.parse(readFileSync(join(a.publishPath, day.manifest!), "utf8")),
+        );
+        expect(dayManifest.generated_at).toBe(day.published_at);
+        expect(dayManifest.tables.map((t) => [t.name, t.file, t.sha256]).sort()).toEqual(
+          day.files
+            .filter((f) => f.name !== "day_summaries")
+            .map((f) => [f.name, f.file, f.sha256])
+            .sort(),
+        );
+        expect(dayManifest.date_range).toEqual({ start: "2026-03-01", end: day.date });
         for (const file of day.files) {
           const path = join(a.publishPath, file.file);
           expect(createHash("sha256").update(readFileSync(path)).digest("hex")).toBe(file.sha256);
@@ -252,9 +272,13 @@ describe("sbdk simulate, day by day on real DuckDB and real dbt", () => {
     expect(dayLines(resumed.stdout)).toEqual(dayLines(aRun.stdout).slice(2));
     expect(await warehouseChecksums(b.duckdbPath)).toEqual(aChecksums);
 
-    // The replay snapshots are byte for byte those of the uninterrupted run.
+    // The replay snapshots are byte for byte those of the uninterrupted run (but the test
+    // results, which hold how long each test took).
     const files = (p: TempProject) =>
-      readSimulationJson(p).days.map((d) => [d.summary, d.files.map((f) => f.sha256)]);
+      readSimulationJson(p).days.map((d) => [
+        d.summary,
+        d.files.filter((f) => f.name !== "dbt_test_results").map((f) => f.sha256),
+      ]);
     expect(files(b)).toEqual(files(a));
   });
 

@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { loadConfig } from "@/lib/server/config";
 import { SbdkError } from "@/lib/shared/errors";
 import { MANIFEST_FILE } from "@/lib/shared/manifest";
+import { SIMULATION_DIR, SIMULATION_MANIFEST_FILE } from "@/lib/shared/simulation";
 
 const CONTENT_TYPES: Record<string, string> = {
   json: "application/json; charset=utf-8",
@@ -56,8 +57,12 @@ export async function openPublishedFile(segments: readonly string[]): Promise<Pu
     headers: {
       "content-type": type,
       "content-length": String(size),
-      // Version folders never change once written; manifest.json is swapped by each publish.
-      "cache-control": name === MANIFEST_FILE ? "no-store" : "public, max-age=31536000, immutable",
+      // Version folders never change once written; manifest.json is swapped by each publish, and a
+      // simulated day's snapshot is rewritten when the day is run again.
+      "cache-control":
+        name === MANIFEST_FILE || name === SIMULATION_MANIFEST_FILE || name.startsWith(`${SIMULATION_DIR}/`)
+          ? "no-store"
+          : "public, max-age=31536000, immutable",
     },
   };
 }

@@ -23,9 +23,11 @@ export type { DashboardSnapshot, OverviewData };
 /**
  * One in-memory DuckDB per publish with every published table: the dashboard's as tables (a
  * few MB at a million sessions, read once rather than from Parquet on every request), the
- * others as views over their Parquet.
+ * others as views over their Parquet. A few are kept: the current publish, and the days of a
+ * simulation the player shows.
  */
-let cached: { key: string; db: Promise<Warehouse> } | null = null;
+const CACHED_DBS = 3;
+const cached = new Map<string, Promise<Warehouse>>();
 
 async function openSnapshotDb(publishPath: string, manifest: PublishManifest): Promise<Warehouse> {
   const db = await openWarehouse(":memory:", { threads: 1 });
@@ -48,16 +50,55 @@ async function openSnapshotDb(publishPath: string, manifest: PublishManifest): P
  * shared by the pages that read it (the dashboard's first render, the quality report).
  */
 export function snapshotDb(publishPath: string, manifest: PublishManifest): Promise<Warehouse> {
-  const key = `${publishPath}\n${manifest.generated_at}`;
-  if (cached?.key !== key) {
-    const previous = cached;
-    cached = { key, db: openSnapshotDb(publishPath, manifest) };
-    cached.db.catch(() => {
-      if (cached?.key === key) cached = null;
-    });
-    previous?.db.then((db) => db.close()).catch(() => undefined);
+  const key = `${publishPath}\n${manifest.generated_at}\n${manifest.tables.map((t) => t.file).join(",")}`;
+  let db = cached.get(key);
+  if (db) {
+    // Most recently used last.
+    cached.delete(key);
+    cached.set(key, db);
+    return db;
   }
-  return cached.db;
+  db = openSnapshotDb(publishPath, manifest);
+  cached.set(key, db);
+  db.catch(() => {
+    if (cached.get(key) === db) cached.delete(key);
+  });
+  while (cached.size > CACHED_DBS) {
+    const [oldest, old] = cached.entries().next().value!;
+    cached.delete(oldest);
+    old.then((d) => d.close()).catch(() => undefined);
+  }
+  return db;
+}
+
+/**
+ * Every query of the dashboard for `filters` over a publish (or a simulated day's snapshot, whose
+ * manifest lists its files): the first-render figures. Null when they cannot be computed (a
+ * publish without the dashboard's tables, or one swapped mid-query); the browser then does.
+ */
+export async function computeDashboardViews(
+  publishPath: string,
+  manifest: PublishManifest,
+  filters: DashboardFilters,
+): Promise<ViewResults | null> {
+  try {
+    const db = await snapshotDb(publishPath, manifest);
+    const views: ViewResults = {};
+    for (const query of DASHBOARD_QUERIES) {
+      try {
+        views[query.id] = query.rows(await db.query(query.sql(filters)));
+      } catch (err) {
+        // A publish made before one of the dashboard's tables existed: that view is computed
+        // (and explained) in the browser; the others still paint first.
+        if (!query.tables.some((t) => !manifest.tables.some((p) => p.name === t))) throw err;
+      }
+    }
+    return views;
+  } catch (err) {
+    console.warn(`dashboard snapshot: ${err instanceof Error ? err.message : String(err)}`);
+    forgetSnapshotDb();
+    return null;
+  }
 }
 
 export async function loadOverview(filters: DashboardFilters): Promise<OverviewData> {
@@ -78,7 +119,7 @@ export async function loadOverview(filters: DashboardFilters): Promise<OverviewD
  * next request opens a fresh one. Not closed here: another request may still be reading it.
  */
 export function forgetSnapshotDb(): void {
-  cached = null;
+  cached.clear();
 }
 
 export async function loadDashboardSnapshot(filters: DashboardFilters): Promise<DashboardSnapshot> {
@@ -86,24 +127,8 @@ export async function loadDashboardSnapshot(filters: DashboardFilters): Promise<
   const manifest = await readPublishedManifest(config.publish_path);
   if (!manifest) return { status: "missing", publishPath: config.publish_path };
   const started = performance.now();
-  try {
-    const db = await snapshotDb(config.publish_path, manifest);
-    const views: ViewResults = {};
-    for (const query of DASHBOARD_QUERIES) {
-      try {
-        views[query.id] = query.rows(await db.query(query.sql(filters)));
-      } catch (err) {
-        // A publish made before one of the dashboard's tables existed: that view is computed
-        // (and explained) in the browser; the others still paint first.
-        if (!query.tables.some((t) => !manifest.tables.some((p) => p.name === t))) throw err;
-      }
-    }
-    return { status: "ready", manifest, views, millis: Math.round(performance.now() - started) };
-  } catch (err) {
-    // A publish without the dashboard's tables (made before they existed), or one swapped in
-    // mid-query: the browser computes instead, and says what is missing.
-    console.warn(`dashboard snapshot: ${err instanceof Error ? err.message : String(err)}`);
-    forgetSnapshotDb();
-    return { status: "ready", manifest, views: null, millis: Math.round(performance.now() - started) };
-  }
+  // A publish without the dashboard's tables (made before they existed), or one swapped in
+  // mid-query, has no views: the browser computes instead, and says what is missing.
+  const views = await computeDashboardViews(config.publish_path, manifest, filters);
+  return { status: "ready", manifest, views, millis: Math.round(performance.now() - started) };
 }

@@ -28,8 +28,18 @@ export function followRun(id: string, listener: RunListener, options: FollowOpti
   const { store } = options;
   let run = store.get(id);
   listener({ type: "run", run });
-  let events = store.readEvents(id);
-  for (const event of events.events) listener({ type: "event", event });
+  // Events as the job's kind writes them: pipeline events, or simulation events.
+  const readEvents = (offset: number): number => {
+    if (run.kind === "simulation") {
+      const read = store.readSimulationEvents(id, offset);
+      for (const event of read.events) listener({ type: "simulation", event });
+      return read.offset;
+    }
+    const read = store.readEvents(id, offset);
+    for (const event of read.events) listener({ type: "event", event });
+    return read.offset;
+  };
+  let eventsOffset = readEvents(0);
   if (isFinished(run.status)) {
     listener({ type: "done", run });
     return () => {};
@@ -43,8 +53,7 @@ export function followRun(id: string, listener: RunListener, options: FollowOpti
     if (stopped) return;
     try {
       const next = store.get(id);
-      events = store.readEvents(id, events.offset);
-      for (const event of events.events) listener({ type: "event", event });
+      eventsOffset = readEvents(eventsOffset);
       log = store.readLogLines(id, log.offset);
       for (const line of log.lines) listener({ type: "log", line });
       if (next.status !== run.status && !isFinished(next.status)) listener({ type: "run", run: next });
@@ -67,7 +76,10 @@ export function followRun(id: string, listener: RunListener, options: FollowOpti
   return stop;
 }
 
-/** The SSE name of each item: `pipeline` for pipeline events, else the item's type. */
+/**
+ * The SSE name of each item: `pipeline` for pipeline events, `simulation` for a simulation
+ * job's, else the item's type.
+ */
 export function sseMessage(item: RunStreamItem): string {
   switch (item.type) {
     case "run":
@@ -75,6 +87,8 @@ export function sseMessage(item: RunStreamItem): string {
       return `event: ${item.type}\ndata: ${JSON.stringify(item.run)}\n\n`;
     case "event":
       return `event: pipeline\ndata: ${JSON.stringify(item.event)}\n\n`;
+    case "simulation":
+      return `event: simulation\ndata: ${JSON.stringify(item.event)}\n\n`;
     case "log":
       return `event: log\ndata: ${JSON.stringify({ line: item.line })}\n\n`;
   }

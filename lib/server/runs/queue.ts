@@ -1,10 +1,12 @@
 import "server-only";
 /**
- * The one queue of pipeline runs in a server process: one writer at a time. A run executes as
- * a child process (`sbdk run --run-id <id> --events`), so a crash or a kill of the run cannot
- * take the server down; its stdout lines are the live events, its stderr what it prints for a
- * person. Web requests are refused while a run is active (409 with the active run's id);
- * callers that must not lose a run (a webhook) queue it instead, first in, first out.
+ * The one queue of jobs that write the warehouse in a server process: one writer at a time.
+ * A job is a pipeline run (`sbdk run --run-id <id> --events`) or a simulation job of the player
+ * (`sbdk simulate --run-id <id> --events`), each a child process, so a crash or a kill of the
+ * job cannot take the server down; its stdout lines are the live events, its stderr what it
+ * prints for a person. Web requests are refused while a job is active (409 naming it); callers
+ * that must not lose a run (a webhook) queue it instead, first in, first out. A simulation job
+ * can be paused: after the day under way ("pause" on its stdin) or at once (SIGTERM).
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -14,12 +16,23 @@ import { SbdkError } from "@/lib/shared/errors";
 import { pipelineEventSchema, type PipelineEvent } from "@/lib/shared/pipeline-events";
 import {
   foldRunProgress,
+  foldSimulationRunProgress,
   isFinished,
+  stepRunProgress,
+  stepSimulationRunProgress,
   runStartLineSchema,
   type RunParams,
   type RunRecord,
+  type RunRequest,
   type RunTrigger,
 } from "@/lib/shared/runs";
+import {
+  describeSimulationJob,
+  formatDayRange,
+  simulationEventSchema,
+  stepSimulationJobProgress,
+  type SimulationEvent,
+} from "@/lib/shared/simulation";
 import { loadConfig } from "../config";
 import { readLock, type LockInfo } from "../lock";
 import { PACKAGE_ROOT } from "../paths";
@@ -29,6 +42,7 @@ import { RunStore } from "./store";
 export type RunStreamItem =
   | { type: "run"; run: RunRecord }
   | { type: "event"; event: PipelineEvent }
+  | { type: "simulation"; event: SimulationEvent }
   | { type: "log"; line: string }
   | { type: "done"; run: RunRecord };
 
@@ -46,6 +60,8 @@ export interface RunChild {
   /** Settles once the process has exited and all its output was read. */
   exited: Promise<ChildExit>;
   kill(signal?: NodeJS.Signals): void;
+  /** Writes one line to the process's stdin (a simulation job reads "pause" there). */
+  send?(line: string): void;
 }
 
 export interface ChildOutput {
@@ -79,17 +95,35 @@ export class RunConflictError extends SbdkError {
   constructor(
     message: string,
     readonly activeRunId: string | null,
+    /** What the active job is, when known. */
+    readonly activeKind: RunRecord["kind"] | null = null,
   ) {
     super("conflict:pipeline", message, {
-      hint: "one run writes the warehouse at a time: follow the active run on the runs page, and start another when it has finished",
+      hint: "one job writes the warehouse at a time: follow the active one on the runs page (or the simulation page), and start another when it has finished",
     });
   }
+}
+
+/** How a job is named in a refusal: "run r-…", "simulation job r-… (play 5 days, on day 3)". */
+export function describeJob(run: RunRecord): string {
+  if (run.kind === "pipeline") return `run ${run.id}`;
+  const where =
+    run.simulation.day !== null && run.simulation.from_day !== null && run.simulation.to_day !== null
+      ? `, on day ${run.simulation.day} of ${formatDayRange(run.simulation.from_day, run.simulation.to_day)}`
+      : "";
+  return `simulation job ${run.id} (${describeSimulationJob(run.params)}${where})`;
 }
 
 interface Job {
   run: RunRecord;
   config: Config;
   store: RunStore;
+  /** The process, once started. */
+  child: RunChild | null;
+  /** A stop asked for before the process could take it (it had not reported yet). */
+  pendingStop: boolean;
+  /** What was asked of it so far: nothing, a pause after the day under way, a stop at once. */
+  paused: "no" | "after-day" | "now";
   /** Everything a watcher has been sent so far, replayed to a new watcher. */
   buffer: RunStreamItem[];
   listeners: Set<RunListener>;
@@ -112,37 +146,102 @@ export class RunQueue {
    * process (a `sbdk run` in a terminal) holds the warehouse.
    */
   submit(params: RunParams, options: { trigger: RunTrigger; whenBusy: WhenBusy }): RunRecord {
-    const config = this.effects.loadConfig(params);
+    return this.submitJob({ kind: "pipeline", params }, options);
+  }
+
+  /** Queues a job of either kind (see submit): a pipeline run, or a simulation job. */
+  submitJob(request: RunRequest, options: { trigger: RunTrigger; whenBusy: WhenBusy }): RunRecord {
+    // A simulation keeps its own seed and parameters in the warehouse: the server's config as is.
+    const config = this.effects.loadConfig(request.kind === "pipeline" ? request.params : {});
     const store = this.effects.store(config);
     if (options.whenBusy === "reject") {
       if (this.held) throw new RunConflictError(`${this.held.label} is running`, null);
       const current = this.active ?? this.waiting[0];
       if (current) {
         throw new RunConflictError(
-          `run ${current.run.id} is ${current.run.status}${current.run.started ? ` (started at ${current.run.started})` : ""}`,
+          `${describeJob(current.run)} is ${current.run.status}${current.run.started ? ` (started at ${current.run.started})` : ""}`,
           current.run.id,
+          current.run.kind,
         );
       }
       const holder = this.effects.readLock(config.duckdb_path);
       if (holder) {
         const owner = store.list({ limit: 20 }).find((r) => r.pid === holder.pid && !isFinished(r.status));
         throw new RunConflictError(
-          `a run is in progress${owner ? ` (${owner.id}` : ` (${holder.job}`}, started at ${holder.started_at}, pid ${holder.pid})`,
+          `a ${holder.job === "simulation" ? "simulation" : "run"} is in progress${owner ? ` (${owner.id}` : ` (${holder.job}`}, started at ${holder.started_at}, pid ${holder.pid})`,
           owner?.id ?? null,
+          owner?.kind ?? (holder.job === "simulation" ? "simulation" : null),
         );
       }
     }
-    const run = store.create({ trigger: options.trigger, params, pid: this.effects.pid });
+    const run = store.create({ trigger: options.trigger, request, pid: this.effects.pid });
     this.waiting.push({
       run,
       config,
       store,
+      child: null,
+      pendingStop: false,
+      paused: "no",
       buffer: [{ type: "run", run }],
       listeners: new Set(),
       stderrTail: [],
     });
     this.pump();
     return run;
+  }
+
+  /**
+   * Pauses the simulation job of this queue: after the day under way (its process finishes the
+   * day, then stops), or `now` (it stops at once; the day under way is redone by the next job).
+   * A job still waiting for the warehouse is dropped. Throws conflict:simulate when no
+   * simulation job of this server is running.
+   */
+  pause(options: { now: boolean }): RunRecord {
+    const waiting = this.waiting.findIndex((j) => j.run.kind === "simulation");
+    const job = this.active?.run.kind === "simulation" ? this.active : null;
+    if (!job && waiting >= 0) {
+      const [dropped] = this.waiting.splice(waiting, 1);
+      const run = { ...dropped!.run, status: "interrupted" as const };
+      const finished = this.effects.now().toISOString();
+      const closed = {
+        ...run,
+        error: { code: "failed:simulate", message: "paused before it started: no day was run" },
+        finished,
+        duration_seconds: 0,
+      };
+      dropped!.store.write(closed);
+      dropped!.run = closed;
+      this.send(dropped!, { type: "done", run: closed });
+      dropped!.listeners.clear();
+      this.pump();
+      return closed;
+    }
+    if (!job) {
+      const other = this.active?.run ?? null;
+      throw new SbdkError(
+        "conflict:simulate",
+        other
+          ? `no simulation is playing: the active job is ${describeJob(other)}, which cannot be paused`
+          : "no simulation is playing",
+        {
+          hint: other
+            ? "wait for it to finish; it is on the runs page"
+            : "a simulation started in a terminal (`sbdk simulate`) stops with Ctrl-C there",
+        },
+      );
+    }
+    if (options.now) {
+      if (job.paused === "now") return job.run;
+      job.paused = "now";
+      // Before the process reports, it has not set up its handler yet: SIGTERM then waits.
+      if (job.child && job.run.status !== "queued") job.child.kill("SIGTERM");
+      else job.pendingStop = true;
+    } else if (job.paused === "no") {
+      job.paused = "after-day";
+      // Read once the process gets to it: nothing is lost while it starts.
+      job.child?.send?.("pause");
+    }
+    return job.run;
   }
 
   /** The run executing now, or null. */
@@ -259,7 +358,7 @@ export class RunQueue {
     this.active = job;
     let child: RunChild;
     try {
-      child = this.effects.startChild(
+      child = job.child = this.effects.startChild(
         { run: job.run, config: job.config },
         { stdout: (line) => this.onStdout(job, line), stderr: (line) => this.onStderr(job, line) },
       );
@@ -291,14 +390,38 @@ export class RunQueue {
       if (parsed.success) {
         job.run = parsed.data.run;
         this.send(job, { type: "run", run: job.run });
+        // The process now listens for signals: send a stop asked for while it was starting.
+        if (job.pendingStop && job.child) {
+          job.child.kill("SIGTERM");
+          job.pendingStop = false;
+        }
       }
       return;
     }
     // The result line repeats the record the run wrote; `done` is sent from the record on exit.
     if (type === "result") return;
-    const event = pipelineEventSchema.safeParse(json);
-    if (event.success) this.send(job, { type: "event", event: event.data });
-    else this.send(job, { type: "log", line });
+    // The record here follows the events too, so the active job says where it is (a refusal
+    // names the day a simulation is on).
+    if (job.run.kind === "simulation") {
+      const event = simulationEventSchema.safeParse(json);
+      if (event.success) {
+        job.run = {
+          ...job.run,
+          progress: stepSimulationRunProgress(job.run.progress, event.data),
+          simulation: stepSimulationJobProgress(job.run.simulation, event.data),
+        };
+        this.send(job, { type: "simulation", event: event.data });
+        return;
+      }
+    } else {
+      const event = pipelineEventSchema.safeParse(json);
+      if (event.success) {
+        job.run = { ...job.run, progress: stepRunProgress(job.run.progress, event.data) };
+        this.send(job, { type: "event", event: event.data });
+        return;
+      }
+    }
+    this.send(job, { type: "log", line });
   }
 
   private onStderr(job: Job, line: string): void {
@@ -335,7 +458,10 @@ export class RunQueue {
             details: job.stderrTail.slice(-10),
           },
           // The record's progress follows stage boundaries; the events say exactly where it stopped.
-          progress: foldRunProgress(job.store.readEvents(run.id).events, "failed"),
+          progress:
+            run.kind === "simulation"
+              ? foldSimulationRunProgress(job.store.readSimulationEvents(run.id).events, "failed")
+              : foldRunProgress(job.store.readEvents(run.id).events, "failed"),
           finished: finished.toISOString(),
           duration_seconds: run.started ? (finished.getTime() - Date.parse(run.started)) / 1000 : 0,
           exit_code: exit.code,
@@ -355,23 +481,40 @@ export class RunQueue {
   }
 }
 
-/** Starts `node bin/sbdk.mjs run --run-id <id> --events` and reads its output line by line. */
+/**
+ * Starts `node bin/sbdk.mjs run --run-id <id> --events` (or `simulate …` for a simulation job)
+ * and reads its output line by line.
+ */
 export const spawnRunProcess: StartChild = ({ run, config }, output) => {
-  const args = [join(PACKAGE_ROOT, "bin", "sbdk.mjs"), "run", "--run-id", run.id, "--events"];
+  const simulation = run.kind === "simulation";
+  const args = [
+    join(PACKAGE_ROOT, "bin", "sbdk.mjs"),
+    simulation ? "simulate" : "run",
+    "--run-id",
+    run.id,
+    "--events",
+  ];
   if (config.configFile) args.push("--config", config.configFile);
   const child = spawn(process.execPath, args, {
     cwd: process.cwd(),
     env: process.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    // A simulation job reads "pause" on its stdin.
+    stdio: [simulation ? "pipe" : "ignore", "pipe", "pipe"],
   });
-  createInterface({ input: child.stdout }).on("line", output.stdout);
-  createInterface({ input: child.stderr }).on("line", output.stderr);
+  child.stdin?.on("error", () => {}); // a job that already ended reads nothing more
+  createInterface({ input: child.stdout! }).on("line", output.stdout);
+  createInterface({ input: child.stderr! }).on("line", output.stderr);
   const exited = new Promise<ChildExit>((resolve) => {
     child.once("error", (error) => resolve({ code: null, signal: null, error }));
     // "close": the process exited and its stdout and stderr were read to the end.
     child.once("close", (code, signal) => resolve({ code, signal }));
   });
-  return { pid: child.pid ?? null, exited, kill: (signal) => void child.kill(signal) };
+  return {
+    pid: child.pid ?? null,
+    exited,
+    kill: (signal) => void child.kill(signal),
+    send: (line) => void child.stdin?.write(`${line}\n`),
+  };
 };
 
 export function defaultQueueEffects(): RunQueueEffects {

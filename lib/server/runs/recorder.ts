@@ -2,7 +2,8 @@ import "server-only";
 /**
  * The history as the process that executes a run writes it: it takes the run's record (a new
  * one, or the one the server queued), marks it running, keeps every event and log line, and
- * closes the record with the run's summary or the reason it failed.
+ * closes the record with the run's summary or the reason it failed. `sbdk run` records a
+ * pipeline run, `sbdk simulate` a simulation job.
  */
 import type { Config } from "@/lib/shared/config";
 import { SbdkError, isSbdkError } from "@/lib/shared/errors";
@@ -10,24 +11,39 @@ import type { PipelineEvent } from "@/lib/shared/pipeline-events";
 import {
   finishRunProgress,
   stepRunProgress,
+  stepSimulationRunProgress,
+  type PipelineRunRecord,
   type RunError,
   type RunParams,
   type RunRecord,
+  type RunRequest,
+  type RunStatus,
   type RunSummary,
   type RunTrigger,
+  type SimulationRunRecord,
 } from "@/lib/shared/runs";
+import {
+  stepSimulationJobProgress,
+  type SimulationEvent,
+  type SimulationJobParams,
+  type SimulationJobSummary,
+} from "@/lib/shared/simulation";
 import { readLock } from "../lock";
 import type { PipelineResult } from "../pipeline";
 import { notFound, type RunStore } from "./store";
 
-export interface RunRecorder {
+interface Recorder<R extends RunRecord, E, S> {
   /** The record as last written. */
-  readonly run: RunRecord;
-  event(event: PipelineEvent): void;
+  readonly run: R;
+  event(event: E): void;
   log(line: string): void;
-  succeed(result: PipelineResult, exitCode: number): RunRecord;
-  fail(err: unknown, exitCode: number): RunRecord;
+  succeed(summary: S, exitCode: number): R;
+  /** Closes the record as failed, or as interrupted when the job was stopped on purpose. */
+  fail(err: unknown, exitCode: number, status?: Extract<RunStatus, "failed" | "interrupted">): R;
 }
+
+export type RunRecorder = Recorder<PipelineRunRecord, PipelineEvent, PipelineResult>;
+export type SimulationRecorder = Recorder<SimulationRunRecord, SimulationEvent, SimulationJobSummary>;
 
 export interface StartRecordOptions {
   store: RunStore;
@@ -40,6 +56,10 @@ export interface StartRecordOptions {
   pid?: number;
   now?: () => Date;
 }
+
+export type StartSimulationRecordOptions = Omit<StartRecordOptions, "params"> & {
+  params: SimulationJobParams;
+};
 
 /** A run's figures for the runs page, from the pipeline's result. */
 export function summarizeResult(result: PipelineResult): RunSummary {
@@ -105,7 +125,7 @@ export function failQueuedRun(
  * Takes the record of a run about to start and marks it running. A new record is only made
  * when the warehouse is free: a run refused at the door leaves no history.
  */
-export function startRecordedRun(options: StartRecordOptions): RunRecorder {
+function openRecord(options: Omit<StartRecordOptions, "params">, request: RunRequest): RunRecord {
   const { store, config } = options;
   const now = options.now ?? (() => new Date());
   const pid = options.pid ?? process.pid;
@@ -113,6 +133,15 @@ export function startRecordedRun(options: StartRecordOptions): RunRecorder {
   if (options.runId) {
     const queued = store.readRaw(options.runId);
     if (!queued) throw notFound(options.runId);
+    if (queued.kind !== request.kind) {
+      throw new SbdkError(
+        "invalid:runs",
+        `run ${queued.id} is a ${queued.kind === "simulation" ? "simulation job" : "pipeline run"}`,
+        {
+          hint: `execute it with \`sbdk ${queued.kind === "simulation" ? "simulate" : "run"} --run-id ${queued.id}\``,
+        },
+      );
+    }
     if (queued.status !== "queued") {
       throw new SbdkError("conflict:runs", `run ${queued.id} is already ${queued.status}`, {
         hint: "start a new run instead",
@@ -128,14 +157,12 @@ export function startRecordedRun(options: StartRecordOptions): RunRecorder {
         { hint: "wait for it to finish, or stop it; only one job writes the warehouse at a time" },
       );
     }
-    record = store.create({ trigger: options.trigger, params: options.params, pid });
+    record = store.create({ trigger: options.trigger, request, pid });
   }
-
-  const started = now();
   record = {
     ...record,
     status: "running",
-    started: started.toISOString(),
+    started: now().toISOString(),
     pid,
     settings: {
       seed: config.seed,
@@ -146,17 +173,33 @@ export function startRecordedRun(options: StartRecordOptions): RunRecorder {
     },
   };
   store.write(record);
+  return record;
+}
 
-  const finish = (patch: Partial<RunRecord> & Pick<RunRecord, "status">, exitCode: number): RunRecord => {
+function recorderOf<R extends RunRecord, E, S>(
+  options: Omit<StartRecordOptions, "params">,
+  first: R,
+  step: (record: R, event: E) => { record: R; write: boolean },
+  summarize: (summary: S) => R["summary"],
+): Recorder<R, E, S> {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  let record = first;
+  const started = Date.parse(record.started ?? now().toISOString());
+
+  const finish = (
+    patch: { status: RunStatus; error: RunError | null; summary?: R["summary"] },
+    exitCode: number,
+  ): R => {
     const finished = now();
     record = {
       ...record,
       ...patch,
       progress: finishRunProgress(record.progress, patch.status),
       finished: finished.toISOString(),
-      duration_seconds: Math.round(finished.getTime() - started.getTime()) / 1000,
+      duration_seconds: Math.round(finished.getTime() - started) / 1000,
       exit_code: exitCode,
-    };
+    } as R;
     store.write(record);
     return record;
   };
@@ -166,18 +209,19 @@ export function startRecordedRun(options: StartRecordOptions): RunRecorder {
       return record;
     },
     event(event) {
-      store.appendEvent(record.id, event);
-      record = { ...record, progress: stepRunProgress(record.progress, event) };
+      store.appendEvent(record.id, event as PipelineEvent | SimulationEvent);
+      const next = step(record, event);
+      record = next.record;
       // The record follows stage boundaries, so the runs list shows where a run is.
-      if (event.type === "stage") store.write(record);
+      if (next.write) store.write(record);
     },
     log(line) {
       store.appendLog(record.id, line);
     },
-    succeed(result, exitCode) {
-      return finish({ status: "succeeded", summary: summarizeResult(result), error: null }, exitCode);
+    succeed(summary, exitCode) {
+      return finish({ status: "succeeded", summary: summarize(summary), error: null }, exitCode);
     },
-    fail(err, exitCode) {
+    fail(err, exitCode, status = "failed") {
       const error = runErrorOf(err);
       store.appendLog(
         record.id,
@@ -185,7 +229,57 @@ export function startRecordedRun(options: StartRecordOptions): RunRecorder {
           ? err.format()
           : `unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       );
-      return finish({ status: "failed", error }, exitCode);
+      return finish({ status, error }, exitCode);
     },
   };
+}
+
+/** Starts recording a pipeline run (see openRecord). */
+export function startRecordedRun(options: StartRecordOptions): RunRecorder {
+  const record = openRecord(options, { kind: "pipeline", params: options.params });
+  if (record.kind !== "pipeline") throw new Error("expected a pipeline run's record");
+  return recorderOf<PipelineRunRecord, PipelineEvent, PipelineResult>(
+    options,
+    record,
+    (r, event) => ({
+      record: { ...r, progress: stepRunProgress(r.progress, event) },
+      write: event.type === "stage",
+    }),
+    summarizeResult,
+  );
+}
+
+/**
+ * Starts recording a simulation job (see openRecord). Its record follows the day under way:
+ * its five stages, which day, how many are done; the settings become the simulation's own
+ * (seed, base users, start date) once it starts.
+ */
+export function startRecordedSimulation(options: StartSimulationRecordOptions): SimulationRecorder {
+  const record = openRecord(options, { kind: "simulation", params: options.params });
+  if (record.kind !== "simulation") throw new Error("expected a simulation job's record");
+  return recorderOf<SimulationRunRecord, SimulationEvent, SimulationJobSummary>(
+    options,
+    record,
+    (r, event) => {
+      const next: SimulationRunRecord = {
+        ...r,
+        progress: stepSimulationRunProgress(r.progress, event),
+        simulation: stepSimulationJobProgress(r.simulation, event),
+      };
+      if (event.type === "start") {
+        next.settings = {
+          seed: event.seed,
+          users: event.baseUsers,
+          scale: 1,
+          days: event.toDay - event.fromDay + 1,
+          start_date: event.startDate,
+        };
+      }
+      return {
+        record: next,
+        write: ["start", "day-started", "stage", "day", "pause"].includes(event.type),
+      };
+    },
+    (summary) => summary,
+  );
 }

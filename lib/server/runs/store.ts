@@ -1,9 +1,10 @@
 import "server-only";
 /**
- * The history of pipeline runs, beside the warehouse: one folder per run in
- * `<folder of duckdb_path>/runs/<id>/` with run.json (the record, replaced whole by rename),
- * events.ndjson (every pipeline event, one per line) and log.txt (what the run printed).
- * A record still marked queued or running whose process is gone reads as interrupted.
+ * The history of runs (pipeline runs and simulation jobs), beside the warehouse: one folder per
+ * run in `<folder of duckdb_path>/runs/<id>/` with run.json (the record, replaced whole by
+ * rename), events.ndjson (every event of the job, one per line: pipeline events or simulation
+ * events, by the record's kind) and log.txt (what the run printed). A record still marked
+ * queued or running whose process is gone reads as interrupted.
  */
 import {
   appendFileSync,
@@ -31,8 +32,14 @@ import {
   runRecordSchema,
   type RunParams,
   type RunRecord,
+  type RunRequest,
   type RunTrigger,
 } from "@/lib/shared/runs";
+import {
+  emptySimulationJobProgress,
+  simulationEventSchema,
+  type SimulationEvent,
+} from "@/lib/shared/simulation";
 import { isAlive } from "../lock";
 
 export const RUN_FILE = "run.json";
@@ -77,8 +84,16 @@ export class RunStore {
     return join(this.dir, id);
   }
 
-  /** Creates the record of a new run, queued. */
-  create(input: { trigger: RunTrigger; params: RunParams; pid: number | null }): RunRecord {
+  /**
+   * Creates the record of a new run, queued: a pipeline run with `params`, or the job of
+   * `request` (a simulation job).
+   */
+  create(
+    input: { trigger: RunTrigger; pid: number | null } & (
+      { params: RunParams; request?: undefined } | { request: RunRequest; params?: undefined }
+    ),
+  ): RunRecord {
+    const request: RunRequest = input.request ?? { kind: "pipeline", params: input.params };
     mkdirSync(this.dir, { recursive: true });
     const now = this.effects.now();
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -90,13 +105,11 @@ export class RunStore {
         if ((err as NodeJS.ErrnoException).code === "EEXIST") continue;
         throw err;
       }
-      const record: RunRecord = {
+      const common = {
         id,
-        kind: "pipeline",
         trigger: input.trigger,
-        params: input.params,
         settings: null,
-        status: "queued",
+        status: "queued" as const,
         created: now.toISOString(),
         started: null,
         finished: null,
@@ -107,6 +120,15 @@ export class RunStore {
         pid: input.pid,
         exit_code: null,
       };
+      const record: RunRecord =
+        request.kind === "pipeline"
+          ? { ...common, kind: "pipeline", params: request.params }
+          : {
+              ...common,
+              kind: "simulation",
+              params: request.params,
+              simulation: emptySimulationJobProgress(),
+            };
       this.write(record);
       return record;
     }
@@ -185,7 +207,7 @@ export class RunStore {
     return out.sort((a, b) => b.created.localeCompare(a.created) || b.id.localeCompare(a.id));
   }
 
-  appendEvent(id: string, event: PipelineEvent): void {
+  appendEvent(id: string, event: PipelineEvent | SimulationEvent): void {
     appendFileSync(join(this.runDir(id), EVENTS_FILE), JSON.stringify(event) + "\n");
   }
 
@@ -200,6 +222,21 @@ export class RunStore {
     for (const line of lines) {
       try {
         const parsed = pipelineEventSchema.safeParse(JSON.parse(line));
+        if (parsed.success) events.push(parsed.data);
+      } catch {
+        // a line cut by a crash: skip it
+      }
+    }
+    return { events, offset: next };
+  }
+
+  /** The events a simulation job has written, from byte `offset` on, and where the next read starts. */
+  readSimulationEvents(id: string, offset = 0): { events: SimulationEvent[]; offset: number } {
+    const { lines, offset: next } = readLinesFrom(join(this.runDir(id), EVENTS_FILE), offset);
+    const events: SimulationEvent[] = [];
+    for (const line of lines) {
+      try {
+        const parsed = simulationEventSchema.safeParse(JSON.parse(line));
         if (parsed.success) events.push(parsed.data);
       } catch {
         // a line cut by a crash: skip it

@@ -14,15 +14,10 @@ import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { Config, GrowthParams } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
-import type { DaySummary, DayTests } from "@/lib/shared/simulation";
+import type { DaySummary, DayTests, SimulationEvent } from "@/lib/shared/simulation";
 import { baseUsers as configBaseUsers } from "@/lib/server/config";
 import { readManifest, type Manifest, type RunResults } from "@/lib/server/dbt/artifacts";
-import {
-  emptyProgress,
-  foldProgress,
-  type DbtProgress,
-  type DbtProgressEvent,
-} from "@/lib/server/dbt/events";
+import { emptyProgress, foldProgress } from "@/lib/server/dbt/events";
 import { checkBuild } from "@/lib/server/dbt/outcome";
 import { dbtStateDirs, type DbtEffects } from "@/lib/server/dbt/runner";
 import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
@@ -46,28 +41,8 @@ import {
   type WeeklyGrowthRow,
 } from "./state";
 
-export const SIMULATION_STAGES = ["generate", "load", "dbt", "publish"] as const;
-export type SimulationStage = (typeof SIMULATION_STAGES)[number];
-
-export type SimulationEvent =
-  | {
-      type: "start";
-      simulationId: string;
-      seed: number;
-      baseUsers: number;
-      startDate: string;
-      fromDay: number;
-      toDay: number;
-      /** True when this run started the simulation (reset, or none in the warehouse). */
-      started: boolean;
-      /** Things the person should know (e.g. the config differs from the simulation's parameters). */
-      notes: string[];
-    }
-  | { type: "dbt-ready"; importSeconds: number; parseSeconds: number; startSeconds: number }
-  | { type: "day-started"; day: number; date: string }
-  | { type: "stage"; day: number; stage: SimulationStage; status: "started" | "finished"; seconds?: number }
-  | { type: "dbt"; day: number; event: DbtProgressEvent; progress: DbtProgress }
-  | { type: "day"; summary: DaySummary; timings: DayTimings };
+// The events' shapes live in lib/shared/simulation.ts, on both sides of the wire.
+export { SIMULATION_STAGES, type SimulationEvent, type SimulationStage } from "@/lib/shared/simulation";
 
 export interface SimulateOptions {
   /** Days to simulate in this run, after the last finished one (default: the config's `days`). */
@@ -90,6 +65,11 @@ export interface SimulateOptions {
   dbtThreads?: number;
   onEvent?: (event: SimulationEvent) => void;
   signal?: AbortSignal;
+  /**
+   * Called before each day after the first of the run: it may hold the day back (a player's
+   * pace) and returns false to stop the run there, the days before kept (a pause).
+   */
+  beforeDay?: (day: number) => Promise<boolean> | boolean;
   dbtEffects?: Partial<DbtEffects>;
   now?: () => Date;
 }
@@ -105,7 +85,7 @@ export interface SimulationResult {
   baseUsers: number;
   startDate: string;
   growth: GrowthParams;
-  /** The days this run simulated (fromDay … toDay). */
+  /** The days this run simulated (fromDay … toDay; toDay is fromDay − 1 when none). */
   fromDay: number;
   toDay: number;
   days: SimulatedDay[];
@@ -300,6 +280,8 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
     const history = [...earlier];
     for (let day = fromDay; day <= toDay; day++) {
       if (signal?.aborted) throw cancelled(day);
+      if (day > fromDay && options.beforeDay && !(await options.beforeDay(day))) break;
+      if (signal?.aborted) throw cancelled(day);
       const result = await simulateDay({
         config,
         state,
@@ -332,7 +314,7 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
       startDate: state.startDate,
       growth: state.growth,
       fromDay,
-      toDay,
+      toDay: state.lastDay,
       days: simulated,
       weekly,
       dbtStartSeconds,
@@ -413,7 +395,14 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
     db.close();
   }
   emit({ type: "stage", day, stage: "generate", status: "finished", seconds: stats.generateMs / 1000 });
-  emit({ type: "stage", day, stage: "load", status: "finished", seconds: stats.loadMs / 1000 });
+  emit({
+    type: "stage",
+    day,
+    stage: "load",
+    status: "finished",
+    seconds: stats.loadMs / 1000,
+    rows: stats.totalRows,
+  });
   if (signal?.aborted) throw cancelled(day);
 
   // dbt: the day's window, models and tests.
@@ -459,7 +448,13 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
   if (session && results && manifest) {
     emit({ type: "stage", day, stage: "publish", status: "started" });
     const t0 = performance.now();
-    const published = await publish({ config, runResults: results, manifest, now });
+    const published = await publish({
+      config,
+      runResults: results,
+      manifest,
+      now,
+      onTable: (table) => emit({ type: "table", day, table }),
+    });
     await writeDaySnapshot({
       config,
       simulation: state,

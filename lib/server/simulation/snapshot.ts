@@ -2,8 +2,10 @@ import "server-only";
 /**
  * Per-day snapshots of a simulation in the publish folder, so the browser can replay it with no
  * server: after day D is published, the small metric tables as published that day
- * (daily_metrics, weekly_growth, tier_summary) and the day summaries so far are kept in
- * simulation/<simulation id>/day-DDDD/, and simulation.json lists every day with its files.
+ * (daily_metrics, weekly_growth, tier_summary), the dashboard's tables (its aggregates and the
+ * test results), the day summaries so far and the day's publish manifest restricted to those
+ * tables are kept in simulation/<simulation id>/day-DDDD/, and simulation.json lists every day
+ * with its files. The dashboard of day D is then drawn by its own queries over that folder.
  * Each day's folder appears whole (written aside, then renamed), and simulation.json is swapped
  * by rename, so a reader sees the days before or after, never half a day.
  */
@@ -11,13 +13,15 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { join } from "node:path";
 import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
-import type { PublishManifest } from "@/lib/shared/manifest";
+import { manifestSchema, type PublishManifest, type PublishedTable } from "@/lib/shared/manifest";
 import {
+  DAY_MANIFEST_FILE,
   DAY_SUMMARIES_TABLE,
   SIMULATION_DIR,
   SIMULATION_MANIFEST_FILE,
   SIMULATION_MANIFEST_VERSION,
   SNAPSHOT_METRIC_TABLES,
+  SNAPSHOT_TABLES,
   simulationManifestSchema,
   type DaySummary,
   type SimulationManifest,
@@ -124,23 +128,27 @@ export async function writeDaySnapshot(input: DaySnapshotInput): Promise<DaySnap
   await mkdir(tmpDir, { recursive: true });
 
   const files: SnapshotFile[] = [];
+  const dayTables: PublishedTable[] = [];
+  const metricTables = new Set<string>(SNAPSHOT_METRIC_TABLES);
   try {
-    for (const name of SNAPSHOT_METRIC_TABLES) {
-      const table = published.tables.find((t) => t.name === name && t.layer === "metrics");
+    for (const name of SNAPSHOT_TABLES) {
+      const table = published.tables.find(
+        (t) => t.name === name && (!metricTables.has(name) || t.layer === "metrics"),
+      );
       if (!table) {
-        throw new SbdkError("failed:publish", `the publish has no metrics table ${name} to snapshot`, {
+        throw new SbdkError("failed:publish", `the publish has no table ${name} to snapshot`, {
           hint: "the dbt project must build it; run `sbdk simulate` again after fixing the project",
         });
       }
+      const file = `${dayDir}/${name}.parquet`;
       await copyFile(join(publishPath, table.file), join(tmpDir, `${name}.parquet`));
-      files.push({
-        name,
-        file: `${dayDir}/${name}.parquet`,
-        rows: table.rows,
-        bytes: table.bytes,
-        sha256: table.sha256,
-      });
+      files.push({ name, file, rows: table.rows, bytes: table.bytes, sha256: table.sha256 });
+      dayTables.push({ ...table, file });
     }
+    // The day's publish as the dashboard reads it: its tables here (paths relative to the
+    // publish folder, as in manifest.json), its tests and lineage as built that day.
+    const dayManifest: PublishManifest = manifestSchema.parse({ ...published, tables: dayTables });
+    await writeFile(join(tmpDir, DAY_MANIFEST_FILE), JSON.stringify(dayManifest, null, 2) + "\n");
     const summariesFile = join(tmpDir, `${DAY_SUMMARIES_TABLE}.parquet`);
     const rows = await writeDaySummaries(summaries, summariesFile);
     files.push({
@@ -171,7 +179,17 @@ export async function writeDaySnapshot(input: DaySnapshotInput): Promise<DaySnap
     start_date: simulation.startDate,
     growth: simulation.growth,
     generated_at: now().toISOString(),
-    days: [...earlierDays, { day: summary.day, date: summary.date, summary, files }],
+    days: [
+      ...earlierDays,
+      {
+        day: summary.day,
+        date: summary.date,
+        summary,
+        files,
+        manifest: `${dayDir}/${DAY_MANIFEST_FILE}`,
+        published_at: published.generated_at,
+      },
+    ],
   });
   const tmp = join(publishPath, `.${SIMULATION_MANIFEST_FILE}.${process.pid}.tmp`);
   await writeFile(tmp, JSON.stringify(manifest, null, 2) + "\n");

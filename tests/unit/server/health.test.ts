@@ -8,7 +8,7 @@ import { DEFAULT_GROWTH, type Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 import { healthSchema } from "@/lib/shared/health";
 import type { PublishManifest } from "@/lib/shared/manifest";
-import { emptyRunProgress, type RunRecord } from "@/lib/shared/runs";
+import { emptyRunProgress, type PipelineRunRecord } from "@/lib/shared/runs";
 
 let dir: string;
 
@@ -46,7 +46,7 @@ const manifest = {
   dbt: { tests: { failed: 1 } },
 } as unknown as PublishManifest;
 
-const run = (patch: Partial<RunRecord>): RunRecord => ({
+const run = (patch: Partial<PipelineRunRecord>): PipelineRunRecord => ({
   id: "r-20260302-095900-ab12",
   kind: "pipeline",
   trigger: "webhook",

@@ -16,6 +16,7 @@ import { DEFAULT_GROWTH, type Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
 import type { PipelineEvent } from "@/lib/shared/pipeline-events";
 import type { RunRecord } from "@/lib/shared/runs";
+import type { SimulationEvent } from "@/lib/shared/simulation";
 
 /**
  * A stand-in for `sbdk run --run-id … --events`: the test decides when it starts reporting,
@@ -23,6 +24,9 @@ import type { RunRecord } from "@/lib/shared/runs";
  */
 class FakeChild {
   readonly exit: Promise<ChildExit>;
+  /** Lines written to its stdin, signals sent to it. */
+  readonly sent: string[] = [];
+  readonly signals: string[] = [];
   private resolveExit!: (exit: ChildExit) => void;
 
   constructor(
@@ -43,6 +47,11 @@ class FakeChild {
     };
     this.store.write(run);
     this.output.stdout(JSON.stringify({ type: "run", run }));
+  }
+
+  simulationEvent(event: SimulationEvent): void {
+    this.store.appendEvent(this.run.id, event);
+    this.output.stdout(JSON.stringify(event));
   }
 
   event(event: PipelineEvent): void {
@@ -125,7 +134,15 @@ beforeEach(() => {
     if (startFails) throw startFails;
     const child = new FakeChild(run, store, output);
     children.push(child);
-    return { pid: 4242, exited: child.exit, kill: () => child.die({ signal: "SIGTERM" }) };
+    return {
+      pid: 4242,
+      exited: child.exit,
+      kill: (signal) => {
+        child.signals.push(signal ?? "SIGTERM");
+        child.die({ signal: signal ?? "SIGTERM" });
+      },
+      send: (line) => child.sent.push(line),
+    };
   };
   queue = new RunQueue({
     startChild,
@@ -383,5 +400,163 @@ describe("the run queue", () => {
     await settle();
     expect(idle).toBe(true);
     expect(reports).toEqual([]);
+  });
+});
+
+describe("simulation jobs in the same queue", () => {
+  const STEP = { action: "step", days: 1, seconds_per_day: 0 } as const;
+  const PLAY = { action: "play", days: 3, seconds_per_day: 0 } as const;
+  const started = (fromDay: number, toDay: number): SimulationEvent => ({
+    type: "start",
+    simulationId: "sim-20261123T061810-s7",
+    seed: 7,
+    baseUsers: 300,
+    startDate: "2026-03-01",
+    fromDay,
+    toDay,
+    started: false,
+    notes: [],
+  });
+
+  it("records a simulation job with its kind and params, executed by its own child", () => {
+    const run = queue.submitJob(
+      { kind: "simulation", params: PLAY },
+      { trigger: "browser", whenBusy: "reject" },
+    );
+    expect(run).toMatchObject({ kind: "simulation", params: PLAY, status: "queued" });
+    expect(run.kind === "simulation" && run.simulation).toEqual({
+      simulation_id: null,
+      from_day: null,
+      to_day: null,
+      day: null,
+      date: null,
+      days_done: 0,
+      pause_requested: false,
+    });
+    expect(children.map((c) => c.run.id)).toEqual([run.id]);
+    expect(store.read(run.id)?.kind).toBe("simulation");
+  });
+
+  it("follows the job's events: a refusal names the simulation and the day it is on", () => {
+    const sim = queue.submitJob(
+      { kind: "simulation", params: PLAY },
+      { trigger: "browser", whenBusy: "reject" },
+    );
+    const child = children[0]!;
+    child.begin();
+    child.simulationEvent(started(4, 6));
+    child.simulationEvent({ type: "day-started", day: 5, date: "2026-03-05" });
+    const active = queue.activeRun!;
+    expect(active.kind === "simulation" && active.simulation).toMatchObject({
+      from_day: 4,
+      to_day: 6,
+      day: 5,
+    });
+    expect(active.progress.find((s) => s.key === "generate")?.status).toBe("pending");
+
+    // Play while playing, and a pipeline run while playing: both refused, naming what runs.
+    for (const submit of [
+      () => queue.submitJob({ kind: "simulation", params: STEP }, { trigger: "browser", whenBusy: "reject" }),
+      () => queue.submit({}, { trigger: "browser", whenBusy: "reject" }),
+    ]) {
+      const err = conflict(submit);
+      expect(err.status).toBe(409);
+      expect(err.activeRunId).toBe(sim.id);
+      expect(err.activeKind).toBe("simulation");
+      expect(err.message).toMatch(
+        new RegExp(
+          `^simulation job ${sim.id} \\(play 3 days, on day 5 of days 4–6\\) is running \\(started at `,
+        ),
+      );
+    }
+    expect(store.list().map((r) => r.id)).toEqual([sim.id]);
+  });
+
+  it("a simulation asked for while a pipeline run is active is refused, naming the run", () => {
+    const run = queue.submit({}, { trigger: "api", whenBusy: "reject" });
+    children[0]!.begin();
+    const err = conflict(() =>
+      queue.submitJob({ kind: "simulation", params: STEP }, { trigger: "browser", whenBusy: "reject" }),
+    );
+    expect(err.message).toMatch(new RegExp(`^run ${run.id} is running`));
+    expect(err.activeKind).toBe("pipeline");
+  });
+
+  it("streams the job's events as simulation events, in order, to a watcher", () => {
+    const sim = queue.submitJob(
+      { kind: "simulation", params: STEP },
+      { trigger: "browser", whenBusy: "reject" },
+    );
+    const seen: RunStreamItem[] = [];
+    queue.watch(sim.id, (item) => seen.push(item));
+    const child = children[0]!;
+    child.begin();
+    child.simulationEvent(started(1, 1));
+    child.simulationEvent({ type: "day-started", day: 1, date: "2026-03-01" });
+    // A line that is not an event of a simulation is a log line.
+    child.stdout(JSON.stringify({ type: "table", table: {} }));
+    expect(seen.map((i) => (i.type === "simulation" ? `simulation:${i.event.type}` : i.type))).toEqual([
+      "run",
+      "run",
+      "simulation:start",
+      "simulation:day-started",
+      "log",
+    ]);
+  });
+
+  it("pauses a playing job once: a line on its stdin; stopping it at once is SIGTERM", () => {
+    queue.submitJob({ kind: "simulation", params: PLAY }, { trigger: "browser", whenBusy: "reject" });
+    const child = children[0]!;
+    child.begin();
+    queue.pause({ now: false });
+    queue.pause({ now: false });
+    expect(child.sent).toEqual(["pause"]);
+    expect(child.signals).toEqual([]);
+    queue.pause({ now: true });
+    queue.pause({ now: true });
+    expect(child.signals).toEqual(["SIGTERM"]);
+  });
+
+  it("a stop asked for before the job's process has reported waits for it", () => {
+    queue.submitJob({ kind: "simulation", params: PLAY }, { trigger: "browser", whenBusy: "reject" });
+    const child = children[0]!;
+    queue.pause({ now: true });
+    expect(child.signals).toEqual([]);
+    child.begin();
+    expect(child.signals).toEqual(["SIGTERM"]);
+  });
+
+  it("a job still waiting for the warehouse is dropped by a pause, as interrupted", async () => {
+    lock = { pid: 999, job: "run", started_at: "2026-11-23T00:00:00.000Z" } as LockInfo;
+    const sim = queue.submitJob(
+      { kind: "simulation", params: PLAY },
+      { trigger: "api", whenBusy: "enqueue" },
+    );
+    expect(children).toHaveLength(0);
+    const seen: RunStreamItem[] = [];
+    queue.watch(sim.id, (item) => seen.push(item));
+    const dropped = queue.pause({ now: false });
+    expect(dropped).toMatchObject({ id: sim.id, status: "interrupted" });
+    expect(store.readRaw(sim.id)?.status).toBe("interrupted");
+    expect(seen.at(-1)?.type).toBe("done");
+    expect(queue.length).toBe(0);
+    lock = null;
+    await settle();
+    expect(children).toHaveLength(0);
+  });
+
+  it("pausing with no simulation running is a conflict that says why", () => {
+    expect(() => queue.pause({ now: false })).toThrow(/^no simulation is playing$/);
+    queue.submit({}, { trigger: "api", whenBusy: "reject" });
+    try {
+      queue.pause({ now: false });
+      throw new Error("expected a refusal");
+    } catch (err) {
+      expect((err as SbdkError).code).toBe("conflict:simulate");
+      expect((err as SbdkError).message).toMatch(
+        /^no simulation is playing: the active job is run r-.* which cannot be paused$/,
+      );
+    }
+    expect(children[0]!.signals).toEqual([]);
   });
 });
