@@ -140,6 +140,14 @@ export function PreviewBody(props: { preview: BackfillPreview }) {
               />
             )}
           </div>
+          {d.kind === "number" ? (
+            <p className="mt-1 text-[11px] leading-5 text-zinc-500" data-testid="preview-bins">
+              {d.bins
+                .filter((b) => b.count > 0)
+                .map((b) => `${fmt(b.start)}–${fmt(b.end)}: ${formatInteger(b.count)}`)
+                .join(" · ")}
+            </p>
+          ) : null}
         </div>
 
         <div className="min-w-0 lg:col-span-3">
