@@ -6,8 +6,7 @@
  * and the published Parquet equal an uninterrupted run's, checksum for checksum.
  *
  * A kill inside a simulated day is in ../simulate.test.ts ("resumes after being killed inside
- * a day"); a kill inside a backfill belongs with the backfills (see the README's Reliability
- * section).
+ * a day"); kills inside a backfill's apply are in ./backfill-faults.test.ts.
  */
 import { cpSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -148,8 +147,4 @@ describe("a run killed with SIGKILL in every stage, then started again", () => {
         `${manifest!.tables.length} published files equal the uninterrupted run; rows compared ${rows.toLocaleString("en-US")}, rows lost: ${rowsLost}`,
     );
   });
-
-  // TODO(backfills): a kill inside a backfill batch, then a resume, equal to an uninterrupted
-  // backfill: added with `sbdk backfill` (its halt point and its checksums), not built here.
-  it.todo("kill -9 during a backfill batch, then resume: equal to an uninterrupted backfill");
 });
