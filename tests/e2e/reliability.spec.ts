@@ -158,8 +158,6 @@ test.describe("the service over HTTP", () => {
       "/published/C:%5cWindows%5cwin.ini",
       "/published/%5c%5cserver%5cshare%5cx.parquet",
       "/published/file:%2f%2f%2fetc%2fpasswd",
-      "/published/..",
-      "/published/.",
     );
     let redirected = 0;
     for (const path of paths) {

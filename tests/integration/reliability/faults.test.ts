@@ -147,4 +147,8 @@ describe("a run killed with SIGKILL in every stage, then started again", () => {
         `${manifest!.tables.length} published files equal the uninterrupted run; rows compared ${rows.toLocaleString("en-US")}, rows lost: ${rowsLost}`,
     );
   });
+
+  // Kills inside a backfill's apply are in ./backfill-faults.test.ts (inside a batch, between
+  // batches, in the publish) and ../backfills.test.ts ("is finished by the next apply after a
+  // kill -9 in the middle").
 });
