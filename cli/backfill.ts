@@ -326,6 +326,9 @@ async function apply(
             `  ${e.stage === "run" ? "dbt run" : e.stage === "test" ? "dbt test" : "publish"}${e.detail ? ` ${e.detail}` : ""} · ${fmtSeconds(e.seconds ?? 0)}`,
           );
         break;
+      case "node":
+        update(`dbt: ${e.name} ${e.status}`);
+        break;
       case "applied":
         break;
     }

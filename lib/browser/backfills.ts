@@ -143,6 +143,7 @@ export function stepApply(state: ApplyStreamState, event: BackfillEvent): ApplyS
         phase: event.batches ? "batches" : state.phase,
       };
     case "dbt-ready":
+    case "node":
       return state;
     case "batch":
       return {

@@ -7,7 +7,8 @@ import "server-only";
  * killed. Unset, as in every normal run, a halt point does nothing.
  */
 
-export const HALT_POINTS = ["generate", "load", "publish"] as const;
+/** `backfill`: a batch of a backfill's apply is built, its log record not yet rewritten. */
+export const HALT_POINTS = ["generate", "load", "publish", "backfill"] as const;
 export type HaltPoint = (typeof HALT_POINTS)[number];
 
 /** What the process prints on stderr when it halts, for the test that waits for it. */

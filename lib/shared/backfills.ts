@@ -428,6 +428,14 @@ export const backfillEventSchema = z.discriminatedUnion("type", [
     ranges: z.array(dayRangeSchema),
   }),
   z.object({ type: z.literal("dbt-ready"), seconds: z.number() }),
+  /** A dbt node of a batch, or of the run and test after them, has finished. */
+  z.object({
+    type: z.literal("node"),
+    name: z.string(),
+    resourceType: z.string(),
+    status: z.string(),
+    seconds: z.number(),
+  }),
   z.object({
     type: z.literal("batch"),
     backfill: z.string(),

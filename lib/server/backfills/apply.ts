@@ -32,7 +32,9 @@ import { SbdkError } from "@/lib/shared/errors";
 import { readManifest, type RunResults } from "@/lib/server/dbt/artifacts";
 import { checkBuild, failingTests } from "@/lib/server/dbt/outcome";
 import { dbtFailure, dbtStateDirs, type DbtEffects } from "@/lib/server/dbt/runner";
+import type { DbtProgressEvent } from "@/lib/server/dbt/events";
 import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
+import { haltPoint } from "@/lib/server/faults";
 import { acquireLock } from "@/lib/server/lock";
 import { publish, type PublishResult } from "@/lib/server/publish";
 import { openWarehouseWaiting, type Warehouse } from "@/lib/server/warehouse/duckdb";
@@ -172,6 +174,17 @@ export async function applyBackfills(
       };
     }
 
+    const nodeEvents = (event: DbtProgressEvent) => {
+      if (event.type !== "finished") return;
+      emit({
+        type: "node",
+        name: event.name,
+        resourceType: event.resourceType,
+        status: event.status,
+        seconds: event.seconds,
+      });
+    };
+
     // 3. dbt, loaded once.
     session = await startDbtSession({
       config,
@@ -199,9 +212,11 @@ export async function applyBackfills(
         if (signal?.aborted) throw stopped(definition.name);
         const t0 = performance.now();
         const args = batchDbtArgs(definition, batch, threads);
-        const invocation = await session.invoke(args, signal ? { signal } : {}).catch((err: unknown) => {
-          throw signal?.aborted ? stopped(definition.name) : err;
-        });
+        const invocation = await session
+          .invoke(args, { onEvent: nodeEvents, ...(signal ? { signal } : {}) })
+          .catch((err: unknown) => {
+            throw signal?.aborted ? stopped(definition.name) : err;
+          });
         const { results } = checkBuild(
           invocation,
           `build of ${definition.name}'s batch ${batch.start} – ${batch.end}`,
@@ -227,6 +242,8 @@ export async function applyBackfills(
             },
           );
         }
+        // The fault tests stop here: the batch is in the warehouse, its log record not yet.
+        await haltPoint("backfill");
         await updateRecord(config, job.record);
         emit({
           type: "batch",
@@ -252,7 +269,10 @@ export async function applyBackfills(
     if (signal?.aborted) throw stopped(definitions[0]!.name);
     const t0 = performance.now();
     emit({ type: "stage", stage: "run", status: "started" });
-    const run = await session.invoke(["run", ...commonArgs(threads)], signal ? { signal } : {});
+    const run = await session.invoke(["run", ...commonArgs(threads)], {
+      onEvent: nodeEvents,
+      ...(signal ? { signal } : {}),
+    });
     const ran = checkBuild(
       run,
       "run",
@@ -266,7 +286,10 @@ export async function applyBackfills(
       detail: `${ran.summary.models.built} models`,
     });
     emit({ type: "stage", stage: "test", status: "started" });
-    const tested = await session.invoke(["test", ...commonArgs(threads)], signal ? { signal } : {});
+    const tested = await session.invoke(["test", ...commonArgs(threads)], {
+      onEvent: nodeEvents,
+      ...(signal ? { signal } : {}),
+    });
     if (!tested.results || tested.exitCode > 1) throw dbtFailure(tested, "test");
     const failing = failingTests(tested.results);
     const ownTests = new Set(definitions.map((d) => backfillTestName(d.name)));

@@ -6,8 +6,7 @@
  * and the published Parquet equal an uninterrupted run's, checksum for checksum.
  *
  * A kill inside a simulated day is in ../simulate.test.ts ("resumes after being killed inside
- * a day"); a kill inside a backfill belongs with the backfills (see the README's Reliability
- * section).
+ * a day"); kills inside a backfill's apply are in ./backfill-faults.test.ts.
  */
 import { cpSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -149,6 +148,7 @@ describe("a run killed with SIGKILL in every stage, then started again", () => {
     );
   });
 
-  // A kill inside a backfill's apply is in ../backfills.test.ts ("is finished by the next apply
-  // after a kill -9 in the middle").
+  // Kills inside a backfill's apply are in ./backfill-faults.test.ts (inside a batch, between
+  // batches, in the publish) and ../backfills.test.ts ("is finished by the next apply after a
+  // kill -9 in the middle").
 });
