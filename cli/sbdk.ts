@@ -429,6 +429,7 @@ async function commandSimulate(args: string[]): Promise<number> {
   // unfinished day is redone by the next run.
   const controller = new AbortController();
   let pauseRequested = false;
+  // The day under way, null between days (before the first, while the pace holds the next back).
   let currentDay: number | null = null;
   let sleeping: { wake(): void } | null = null;
   let onPauseEvent: (event: SimulationEvent) => void = () => {};
@@ -493,7 +494,7 @@ async function commandSimulate(args: string[]): Promise<number> {
 interface PauseControl {
   controller: AbortController;
   isPauseRequested(): boolean;
-  setCurrentDay(day: number): void;
+  setCurrentDay(day: number | null): void;
   setSleeping(sleeping: { wake(): void } | null): void;
   setPauseListener(listener: (event: SimulationEvent) => void): void;
 }
@@ -557,13 +558,16 @@ async function simulateWithProgress(
           update(`Day ${String(e.day).padStart(2)}... publish`);
         break;
       case "day":
+        control.setCurrentDay(null);
         print(simulationDayLine(e.summary, skipDbt ? "skipped" : "built"));
         break;
       case "pause":
         print(
           e.now
             ? `stopping now${e.day !== null ? `: day ${e.day} is left unfinished and redone by the next run` : ""}`
-            : `pausing: stopping once ${e.day !== null ? `day ${e.day}` : "the day under way"} is done`,
+            : e.day !== null
+              ? `pausing: stopping once day ${e.day} is done`
+              : "pausing: no day is under way, so none starts",
         );
         break;
       case "wait":

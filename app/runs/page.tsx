@@ -6,7 +6,7 @@ import { listRuns } from "@/lib/server/runs/service";
 
 export const dynamic = "force-dynamic";
 
-/** Every pipeline run, from this app or from `sbdk run` in a terminal, newest first. */
+/** Every run and simulation job, from this app or from a terminal, newest first. */
 export default function RunsPage() {
   const { runs, active } = listRuns({ limit: 100 });
   return (
@@ -16,8 +16,10 @@ export default function RunsPage() {
         <div className="pt-6 pb-4">
           <h1 className="text-xl font-semibold tracking-tight text-zinc-900">Runs</h1>
           <p className="mt-1 text-sm text-zinc-500">
-            Every pipeline run, started here or with <code className="font-mono text-[13px]">sbdk run</code>{" "}
-            in a terminal. One run writes the warehouse at a time.
+            Every pipeline run and simulation job, started here or with{" "}
+            <code className="font-mono text-[13px]">sbdk run</code> or{" "}
+            <code className="font-mono text-[13px]">sbdk simulate</code> in a terminal. One job writes the
+            warehouse at a time.
           </p>
         </div>
         <section className="rounded-xl border border-zinc-200 bg-white px-5 py-3 shadow-xs">

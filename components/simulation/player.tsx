@@ -449,12 +449,21 @@ export function SimulationPlayer(props: { data: SimulationPageData; mode: "live"
               </h2>
               <p className="text-xs text-zinc-500">
                 {entry.day === lastDay
-                  ? "The latest simulated day."
-                  : `${(lastDay ?? entry.day) - entry.day} day(s) before the latest.`}{" "}
-                The dashboard below shows every day up to this one, as published that day.
+                  ? "The latest simulated day"
+                  : `${(lastDay ?? entry.day) - entry.day} day${(lastDay ?? entry.day) - entry.day === 1 ? "" : "s"} before the latest`}
+                : what the day itself did.
               </p>
             </div>
             <DaySummaryTiles summary={entry.summary} previous={previous} />
+            <div className="mt-3 border-t border-zinc-200 pt-5">
+              <h2 className="text-base font-semibold tracking-tight text-zinc-900">
+                The dashboard on day {entry.day}
+              </h2>
+              <p className="mt-0.5 text-sm text-zinc-500">
+                Every day up to {formatDayLong(entry.date)}, as dbt built, tested and published it that day:
+                the overview&apos;s own views and queries, over the day&apos;s snapshot.
+              </p>
+            </div>
             <DayDashboard entry={entry} initial={initial.current ?? NO_INITIAL_DAY} />
             <Card
               title="Every day"

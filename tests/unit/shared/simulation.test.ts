@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DASHBOARD_QUERIES } from "@/lib/shared/dashboard/queries";
 import { SbdkError } from "@/lib/shared/errors";
-import { foldSimulationRunProgress, RUN_STAGES } from "@/lib/shared/runs";
+import { foldSimulationRunProgress } from "@/lib/shared/runs";
 import {
   describeSimulationJob,
   emptySimulationJobProgress,
@@ -200,16 +200,6 @@ describe("a simulation job's progress, folded from its events", () => {
     expect(job.pause_requested).toBe(false);
     job = stepSimulationJobProgress(job, { type: "pause", day: 2, now: false });
     expect(job.pause_requested).toBe(true);
-  });
-
-  it("has a label for every stage", () => {
-    expect(RUN_STAGES.map((s) => s.label)).toEqual([
-      "generate",
-      "load",
-      "dbt models",
-      "dbt tests",
-      "publish",
-    ]);
   });
 });
 
