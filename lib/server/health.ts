@@ -128,6 +128,7 @@ function lastRunOf(run: RunRecord | undefined): Health["last_run"] {
   if (!run) return null;
   return {
     id: run.id,
+    kind: run.kind,
     status: run.status,
     trigger: run.trigger,
     created: run.created,

@@ -4,7 +4,7 @@
  * versions of the tools. One schema for the server that writes it and the clients that read it.
  */
 import { z } from "zod";
-import { RUN_STATUSES, RUN_TRIGGERS } from "./runs";
+import { RUN_KINDS, RUN_STATUSES, RUN_TRIGGERS } from "./runs";
 
 export const HEALTH_STATUSES = ["ok", "degraded"] as const;
 
@@ -32,6 +32,8 @@ export const healthSchema = z.object({
   last_run: z
     .object({
       id: z.string(),
+      /** A pipeline run or a simulation job: both go through the same queue. */
+      kind: z.enum(RUN_KINDS),
       status: z.enum(RUN_STATUSES),
       trigger: z.enum(RUN_TRIGGERS),
       created: z.string(),

@@ -298,7 +298,7 @@ export class RunQueue {
     const current = this.active ?? this.waiting[0];
     if (current) {
       throw new RunConflictError(
-        `run ${current.run.id} is ${current.run.status}${current.run.started ? ` (started at ${current.run.started})` : ""}`,
+        `${describeJob(current.run)} is ${current.run.status}${current.run.started ? ` (started at ${current.run.started})` : ""}`,
         current.run.id,
       );
     }

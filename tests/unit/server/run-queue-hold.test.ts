@@ -66,4 +66,15 @@ describe("holding the run queue for another kind of job", () => {
       "a job is writing the warehouse (pipeline run, started at 2026-01-01T00:00:00.000Z, pid 99)",
     );
   });
+
+  it("names a simulation job that is playing when it refuses", () => {
+    const { queue, path } = setUp();
+    const sim = queue.submitJob(
+      { kind: "simulation", params: { action: "play", days: 5, seconds_per_day: 0 } },
+      { trigger: "browser", whenBusy: "reject" },
+    );
+    expect(() => queue.hold("the backfill x", path)).toThrow(
+      `simulation job ${sim.id} (play 5 days) is queued`,
+    );
+  });
 });
