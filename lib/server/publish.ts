@@ -37,6 +37,12 @@ export interface PublishInput {
   config: Config;
   runResults: RunResults;
   manifest: Manifest;
+  /**
+   * Whether the build stored failing rows in test_failures (dbt's store_failures; default
+   * true). When false (the simulation's daily builds), a failing test's rows are selected with
+   * the test's compiled SQL instead: the same rows, since nothing wrote the warehouse since.
+   */
+  storedFailures?: boolean;
   /** Clock, injected so tests can pin generated_at. */
   now?: () => Date;
   /** Called after each file is written (for progress). */
@@ -107,6 +113,7 @@ async function collectTestRows(
   db: Warehouse,
   manifest: Manifest,
   runResults: RunResults,
+  failures: FailingRowsSource,
 ): Promise<TestRow[]> {
   const rows: TestRow[] = [];
   for (const r of runResults.results) {
@@ -114,18 +121,7 @@ async function collectTestRows(
     const node = manifest.nodes[r.unique_id];
     const attached =
       node?.attached_node ?? node?.depends_on.nodes.find((n) => n.startsWith("model.")) ?? null;
-    let failingRows: string | null = null;
-    if ((r.status === "fail" || r.status === "warn") && r.relation_name) {
-      const rel = parseRelationName(r.relation_name);
-      try {
-        const sample = await db.query<{ j: string }>(
-          `select to_json(t)::varchar as j from wh.${ident(rel.schema)}.${ident(rel.name)} as t limit ${FAILING_ROWS_SAMPLE}`,
-        );
-        failingRows = `[${sample.map((s) => s.j).join(",")}]`;
-      } catch {
-        failingRows = null;
-      }
-    }
+    const failingRows = r.status === "fail" || r.status === "warn" ? await failures.sample(db, r) : null;
     rows.push({
       unique_id: r.unique_id,
       test_name: node?.name ?? r.unique_id,
@@ -140,6 +136,63 @@ async function collectTestRows(
     });
   }
   return rows.sort((a, b) => a.unique_id.localeCompare(b.unique_id));
+}
+
+/** Where the failing rows of a failing test come from: dbt's stored table, or the test's SQL. */
+interface FailingRowsSource {
+  /** Up to FAILING_ROWS_SAMPLE rows as a JSON array, or null when they cannot be read. */
+  sample(db: Warehouse, result: RunResults["results"][number]): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+const asJsonArray = (rows: { j: string }[]) => `[${rows.map((s) => s.j).join(",")}]`;
+
+/** The rows dbt stored (store_failures), read through the publish's attach of the warehouse. */
+const storedFailingRows: FailingRowsSource = {
+  async sample(db, r) {
+    if (!r.relation_name) return null;
+    const rel = parseRelationName(r.relation_name);
+    try {
+      return asJsonArray(
+        await db.query<{ j: string }>(
+          `select to_json(t)::varchar as j from wh.${ident(rel.schema)}.${ident(rel.name)} as t limit ${FAILING_ROWS_SAMPLE}`,
+        ),
+      );
+    } catch {
+      return null;
+    }
+  },
+  async close() {},
+};
+
+/**
+ * The rows of the test's compiled SQL. It names tables by dbt's catalog (the warehouse file's
+ * name), so it runs on a read-only handle of the file itself, opened at the first failing test.
+ */
+function compiledFailingRows(duckdbPath: string): FailingRowsSource {
+  let handle: Promise<Warehouse> | null = null;
+  return {
+    async sample(_db, r) {
+      const sql = r.compiled_code?.trim().replace(/;\s*$/, "");
+      if (!sql) return null;
+      try {
+        handle ??= openWarehouse(duckdbPath, { readOnly: true });
+        const wh = await handle;
+        return asJsonArray(
+          await wh.query<{ j: string }>(
+            `select to_json(t)::varchar as j from (${sql}\n) as t limit ${FAILING_ROWS_SAMPLE}`,
+          ),
+        );
+      } catch {
+        return null;
+      }
+    },
+    async close() {
+      // Closed before the publish returns: the caller may open the file for writing next.
+      const wh = await handle?.catch(() => null);
+      wh?.close();
+    },
+  };
 }
 
 export async function writeParquet(db: Warehouse, selectSql: string, file: string): Promise<void> {
@@ -264,7 +317,14 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
       });
     }
 
-    const testRows = await collectTestRows(db, input.manifest, input.runResults);
+    const failures =
+      (input.storedFailures ?? true) ? storedFailingRows : compiledFailingRows(config.duckdb_path);
+    let testRows: TestRow[];
+    try {
+      testRows = await collectTestRows(db, input.manifest, input.runResults, failures);
+    } finally {
+      await failures.close();
+    }
     await db.run(`create temp table test_results (
       unique_id varchar, test_name varchar, test_type varchar, status varchar, failures bigint,
       model varchar, column_name varchar, message varchar, execution_seconds double, failing_rows_json varchar)`);

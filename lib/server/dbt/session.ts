@@ -75,9 +75,12 @@ type WorkerMessage = z.infer<typeof messageSchema>;
 
 const TAIL_LINES = 25;
 
-/** The arguments every invocation of a session gets: the project, profile and state folders. */
+/**
+ * The arguments every invocation of a session gets: the project, profile and state folders, and
+ * no dbt loggers (the worker forwards the events and writes warnings and errors to dbt.log).
+ */
 export function sessionArgs(config: Config): string[] {
-  return [...projectArgs(config), "--quiet"];
+  return [...projectArgs(config), "--log-level", "none", "--log-level-file", "none"];
 }
 
 /** Starts a dbt worker and waits until it has parsed the project. */

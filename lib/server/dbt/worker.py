@@ -17,6 +17,10 @@ Protocol, one JSON object per line:
             {"type": "fatal", "message": str}
 Anything dbt or a library prints goes to stderr, so stdout carries only the protocol.
 
+dbt runs with no loggers of its own (Node passes --log-level none --log-level-file none): they
+format a line for every event, every query included, and drop most of them only afterwards, which
+cost about a tenth of a build. The worker writes the warnings and errors to dbt.log itself.
+
 The DuckDB file is closed after every invocation: between two invocations the warehouse
 belongs to the Node process (one writer per DuckDB file).
 """
@@ -92,11 +96,16 @@ def main() -> int:
     import_seconds = time.perf_counter() - started
 
     current = {"id": "parse"}
+    log_file = warnings_log(common_args)
 
     def on_event(msg) -> None:
         name = msg.info.name
-        if name in FORWARDED_EVENTS or msg.info.level in ("warn", "error"):
+        problem = msg.info.level in ("warn", "error")
+        if name in FORWARDED_EVENTS or problem:
             send({"type": "event", "id": current["id"], "line": msg_to_dict(msg)})
+        if problem and log_file is not None:
+            log_file.write(f"{msg.info.ts.ToJsonString()} [{msg.info.level:<5}] {msg.info.msg}\n")
+            log_file.flush()
 
     started = time.perf_counter()
     parsed = dbtRunner(callbacks=[on_event]).invoke(["parse", *common_args])
@@ -158,6 +167,18 @@ def main() -> int:
             }
         )
     return 0
+
+
+def warnings_log(common_args: list):
+    """dbt.log in the --log-path of the session (appended to), or None without one."""
+    if "--log-path" not in common_args:
+        return None
+    folder = common_args[common_args.index("--log-path") + 1]
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return open(os.path.join(folder, "dbt.log"), "a", encoding="utf-8")
+    except OSError:
+        return None
 
 
 def close_duckdb() -> None:

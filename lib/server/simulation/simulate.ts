@@ -298,6 +298,7 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
     // 3. The days.
     const simulated: SimulatedDay[] = [];
     const history = [...earlier];
+    let viewsBuilt = false;
     for (let day = fromDay; day <= toDay; day++) {
       if (signal?.aborted) throw cancelled(day);
       const result = await simulateDay({
@@ -308,10 +309,12 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
         manifest,
         history,
         threads,
+        viewsBuilt,
         options,
         emit,
         now,
       });
+      viewsBuilt = session !== null;
       simulated.push(result);
       history.push(result.summary);
       state = { ...state, lastDay: day, dbtDay: options.skipDbt ? state.dbtDay : day };
@@ -353,31 +356,45 @@ interface DayInput {
   /** The summaries of the days before, for the snapshot. */
   history: readonly DaySummary[];
   threads: number;
+  /** An earlier day of this run built the views. */
+  viewsBuilt: boolean;
   options: SimulateOptions;
   emit: (event: SimulationEvent) => void;
   now: () => Date;
 }
 
-/** The dbt command of a day: its window, a full refresh when the marts are not this simulation's yet. */
+/**
+ * The dbt command of a day: its window, a full refresh when the marts are not this simulation's
+ * yet, and what a day can leave out because the run's first day did it:
+ * - the views (staging, intermediate) are created by the run's first build and stay as they are
+ *   (their SQL cannot change within a run); their tests still run every day, on the day's data
+ *   (`--indirect-selection empty` keeps a test whose model is not built);
+ * - failing rows are not stored in test_failures (the var store_test_failures, read by
+ *   macros/should_store_failures.sql): the publish takes a failing test's rows from its SQL.
+ * Every table model is built and every test runs, every day.
+ */
 export function dayDbtArgs(input: {
   startDate: string;
   day: number;
   dbtDay: number;
   skipTests: boolean;
   threads: number;
+  /** This run's dbt has created the views already (a day before in the same run). */
+  viewsBuilt?: boolean;
 }): string[] {
   const windowStart = batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1);
   const windowEnd = batchDateOf(input.startDate, input.day);
+  const fullRefresh = input.dbtDay === 0;
   return [
     input.skipTests ? "run" : "build",
     "--vars",
-    JSON.stringify({ batch_start: windowStart, batch_end: windowEnd }),
-    ...(input.dbtDay === 0 ? ["--full-refresh"] : []),
+    JSON.stringify({ batch_start: windowStart, batch_end: windowEnd, store_test_failures: false }),
+    ...(fullRefresh ? ["--full-refresh"] : []),
+    ...(input.viewsBuilt && !fullRefresh
+      ? ["--exclude", "config.materialized:view", "--indirect-selection", "empty"]
+      : []),
     "--threads",
     String(input.threads),
-    // Warnings and errors still reach logs/dbt.log; a debug line per query is what slows dbt.
-    "--log-level-file",
-    "warn",
     // The worker hands the run results over directly; manifest.json was written by its parse.
     "--no-write-json",
   ];
@@ -428,6 +445,7 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
       dbtDay: state.dbtDay,
       skipTests: options.skipTests ?? false,
       threads: input.threads,
+      viewsBuilt: input.viewsBuilt,
     });
     let progress = emptyProgress();
     const t0 = performance.now();
@@ -459,7 +477,7 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
   if (session && results && manifest) {
     emit({ type: "stage", day, stage: "publish", status: "started" });
     const t0 = performance.now();
-    const published = await publish({ config, runResults: results, manifest, now });
+    const published = await publish({ config, runResults: results, manifest, storedFailures: false, now });
     await writeDaySnapshot({
       config,
       simulation: state,
