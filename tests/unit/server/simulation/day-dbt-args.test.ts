@@ -45,10 +45,9 @@ describe("the dbt command of a simulated day", () => {
       "--exclude",
       "config.materialized:view",
     ]);
-    expect(args.slice(args.indexOf("--indirect-selection"), args.indexOf("--indirect-selection") + 2)).toEqual([
-      "--indirect-selection",
-      "empty",
-    ]);
+    expect(
+      args.slice(args.indexOf("--indirect-selection"), args.indexOf("--indirect-selection") + 2),
+    ).toEqual(["--indirect-selection", "empty"]);
     expect(args).not.toContain("--select");
   });
 
