@@ -25,6 +25,7 @@ The DuckDB file is closed after every invocation: between two invocations the wa
 belongs to the Node process (one writer per DuckDB file).
 """
 
+import gc
 import json
 import os
 import signal
@@ -94,6 +95,7 @@ def main() -> int:
         send({"type": "fatal", "message": f"cannot import dbt: {exc}"})
         return 1
     import_seconds = time.perf_counter() - started
+    reuse_template_code()
 
     current = {"id": "parse"}
     log_file = warnings_log(common_args)
@@ -114,6 +116,10 @@ def main() -> int:
         send({"type": "fatal", "message": message})
         return 1
     close_duckdb()
+    # The parsed project lives as long as the worker: out of the collector's way, a collection
+    # no longer walks its objects (about half of the collector's time in a build).
+    gc.collect()
+    gc.freeze()
     runner = dbtRunner(manifest=parsed.result, callbacks=[on_event])
     send(
         {
@@ -167,6 +173,65 @@ def main() -> int:
             }
         )
     return 0
+
+
+# The settings of a Jinja environment its generated code depends on.
+CODE_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "finalize",
+    "autoescape",
+    "is_async",
+)
+
+
+def reuse_template_code() -> None:
+    """
+    dbt renders every node's SQL, and each test's arguments, from a new Jinja template on every
+    invocation, and Jinja parses and compiles the template's source to Python each time. The
+    source of a node does not change within the worker (the project is parsed once), so the
+    worker keeps the compiled code by source: the same code Jinja would compile, bound to the new
+    template as before. Rendering, and everything dbt does with the result, is unchanged.
+    """
+    try:
+        import jinja2
+    except ImportError:
+        return
+    compile_source = jinja2.Environment.compile
+    compiled: dict = {}
+
+    def compile_once(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if not isinstance(source, str):
+            return compile_source(self, source, name, filename, raw, defer_init)
+        # The generated code depends on the environment's class, extensions and syntax settings.
+        key = (
+            type(self),
+            tuple(sorted(self.extensions)),
+            *(getattr(self, setting, None) for setting in CODE_SETTINGS),
+            source,
+            name,
+            filename,
+            raw,
+            defer_init,
+        )
+        code = compiled.get(key)
+        if code is None:
+            code = compile_source(self, source, name, filename, raw, defer_init)
+            compiled[key] = code
+        return code
+
+    jinja2.Environment.compile = compile_once
 
 
 def warnings_log(common_args: list):

@@ -28,7 +28,8 @@ import { dbtStateDirs, type DbtEffects } from "@/lib/server/dbt/runner";
 import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
 import { batchDateOf, dayContext, type GeneratorSettings } from "@/lib/server/generators";
 import { acquireLock } from "@/lib/server/lock";
-import { publish } from "@/lib/server/publish";
+import { publish, type PublishResult } from "@/lib/server/publish";
+import type { PublishManifest } from "@/lib/shared/manifest";
 import { openWarehouse, openWarehouseWaiting, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "@/lib/server/warehouse/load";
 import { writeDaySnapshot } from "./snapshot";
@@ -299,9 +300,10 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
     const simulated: SimulatedDay[] = [];
     const history = [...earlier];
     let viewsBuilt = false;
+    let published: PublishManifest | null = null;
     for (let day = fromDay; day <= toDay; day++) {
       if (signal?.aborted) throw cancelled(day);
-      const result = await simulateDay({
+      const { result, publish: dayPublish } = await simulateDay({
         config,
         state,
         day,
@@ -310,11 +312,13 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
         history,
         threads,
         viewsBuilt,
+        previousPublish: published,
         options,
         emit,
         now,
       });
       viewsBuilt = session !== null;
+      published = dayPublish;
       simulated.push(result);
       history.push(result.summary);
       state = { ...state, lastDay: day, dbtDay: options.skipDbt ? state.dbtDay : day };
@@ -358,9 +362,25 @@ interface DayInput {
   threads: number;
   /** An earlier day of this run built the views. */
   viewsBuilt: boolean;
+  /** The publish of the day before, when this run made it (the day's publish starts from it). */
+  previousPublish: PublishManifest | null;
   options: SimulateOptions;
   emit: (event: SimulationEvent) => void;
   now: () => Date;
+}
+
+/**
+ * The batch_dates a day's build re-selects: the day, and before it the days loaded without dbt
+ * since dbt last built (`--skip-dbt`).
+ */
+export function dayWindow(input: { startDate: string; day: number; dbtDay: number }): {
+  start: string;
+  end: string;
+} {
+  return {
+    start: batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1),
+    end: batchDateOf(input.startDate, input.day),
+  };
 }
 
 /**
@@ -382,8 +402,7 @@ export function dayDbtArgs(input: {
   /** This run's dbt has created the views already (a day before in the same run). */
   viewsBuilt?: boolean;
 }): string[] {
-  const windowStart = batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1);
-  const windowEnd = batchDateOf(input.startDate, input.day);
+  const { start: windowStart, end: windowEnd } = dayWindow(input);
   const fullRefresh = input.dbtDay === 0;
   return [
     input.skipTests ? "run" : "build",
@@ -411,7 +430,9 @@ function testsOf(results: RunResults): DayTests {
   return tests;
 }
 
-async function simulateDay(input: DayInput): Promise<SimulatedDay> {
+async function simulateDay(
+  input: DayInput,
+): Promise<{ result: SimulatedDay; publish: PublishManifest | null }> {
   const { config, state, day, session, manifest, history, options, emit, now } = input;
   const signal = options.signal;
   const date = batchDateOf(state.startDate, day);
@@ -474,10 +495,26 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
 
   // Publish: the marts for the dashboard, the day's snapshot for replay.
   let publishSeconds = 0;
+  let published: PublishResult | null = null;
   if (session && results && manifest) {
     emit({ type: "stage", day, stage: "publish", status: "started" });
     const t0 = performance.now();
-    const published = await publish({ config, runResults: results, manifest, storedFailures: false, now });
+    // The marts kept by day are published a file per day: a day writes the days its build
+    // changed and keeps the earlier days' files of the day before.
+    const byDay = input.previousPublish
+      ? {
+          previous: input.previousPublish,
+          changedFrom: dayWindow({ startDate: state.startDate, day, dbtDay: state.dbtDay }).start,
+        }
+      : undefined;
+    published = await publish({
+      config,
+      runResults: results,
+      manifest,
+      storedFailures: false,
+      ...(byDay ? { byDay } : {}),
+      now,
+    });
     await writeDaySnapshot({
       config,
       simulation: state,
@@ -513,5 +550,5 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
     total: (performance.now() - dayStarted) / 1000,
   };
   emit({ type: "day", summary, timings });
-  return { summary, timings };
+  return { result: { summary, timings }, publish: published?.manifest ?? null };
 }
