@@ -21,6 +21,9 @@ dbt runs with no loggers of its own (Node passes --log-level none --log-level-fi
 format a line for every event, every query included, and drop most of them only afterwards, which
 cost about a tenth of a build. The worker writes the warnings and errors to dbt.log itself.
 
+Environment: SBDK_DBT_WORKER_PLAIN=1 runs dbt without the worker's speed-ups (for the bench's
+comparison); SBDK_DBT_WORKER_PROFILE=<folder> writes a cProfile of each invocation there.
+
 The DuckDB file is closed after every invocation: between two invocations the warehouse
 belongs to the Node process (one writer per DuckDB file).
 """
@@ -95,7 +98,9 @@ def main() -> int:
         send({"type": "fatal", "message": f"cannot import dbt: {exc}"})
         return 1
     import_seconds = time.perf_counter() - started
-    reuse_template_code()
+    plain = os.environ.get("SBDK_DBT_WORKER_PLAIN") == "1"
+    if not plain:
+        reuse_template_code()
 
     current = {"id": "parse"}
     log_file = warnings_log(common_args)
@@ -118,8 +123,9 @@ def main() -> int:
     close_duckdb()
     # The parsed project lives as long as the worker: out of the collector's way, a collection
     # no longer walks its objects (about half of the collector's time in a build).
-    gc.collect()
-    gc.freeze()
+    if not plain:
+        gc.collect()
+        gc.freeze()
     runner = dbtRunner(manifest=parsed.result, callbacks=[on_event])
     send(
         {
@@ -145,7 +151,9 @@ def main() -> int:
         exception = None
         success = False
         try:
-            result = runner.invoke([*request["args"], *common_args])
+            # The request's options come last, so they win over the session's (e.g. a log level).
+            args = request["args"]
+            result = profiled(lambda: runner.invoke([*args[:1], *common_args, *args[1:]]), request["id"])
             success = bool(result.success)
             if result.exception is not None:
                 exception = "".join(traceback.format_exception_only(result.exception)).strip()
@@ -194,6 +202,25 @@ CODE_SETTINGS = (
     "autoescape",
     "is_async",
 )
+
+
+def profiled(call, request_id):
+    """
+    Runs `call`, under cProfile when SBDK_DBT_WORKER_PROFILE names a folder: each invocation's
+    profile goes to <folder>/invocation-<id>.prof (read it with `python -m pstats`). cProfile
+    sees only the calling thread; py-spy (`py-spy record --pid`) sees dbt's node threads too.
+    """
+    folder = os.environ.get("SBDK_DBT_WORKER_PROFILE")
+    if not folder:
+        return call()
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(call)
+    finally:
+        os.makedirs(folder, exist_ok=True)
+        profile.dump_stats(os.path.join(folder, f"invocation-{request_id}.prof"))
 
 
 def reuse_template_code() -> None:
