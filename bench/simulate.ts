@@ -186,7 +186,8 @@ async function benchLevers(config: Config, options: SimulateBenchOptions): Promi
   };
   const withoutViewsLever = (args: string[]) => {
     const at = args.indexOf("--exclude");
-    if (at < 0 || args[at + 2] !== "--indirect-selection") throw new Error("expected --exclude … --indirect-selection …");
+    if (at < 0 || args[at + 2] !== "--indirect-selection")
+      throw new Error("expected --exclude … --indirect-selection …");
     return args.filter((_, i) => i < at || i > at + 3);
   };
   // dbt's own loggers as the worker ran them before: errors to the console, warnings to the file.
@@ -238,7 +239,9 @@ async function benchLevers(config: Config, options: SimulateBenchOptions): Promi
     minCpuSeconds: Math.min(...samples[i]!.cpu),
   }));
   const base = results[0]!;
-  console.log("  variant                                         nodes   wall s   CPU s   (min)   CPU vs simulated");
+  console.log(
+    "  variant                                         nodes   wall s   CPU s   (min)   CPU vs simulated",
+  );
   for (const r of results) {
     console.log(
       `  ${r.name.padEnd(46)}  ${String(r.nodes).padStart(5)}  ${f(r.wallSeconds).padStart(7)}  ${f(r.cpuSeconds).padStart(6)}  ${f(r.minCpuSeconds).padStart(6)}   ${r === base ? "" : `+${f(r.cpuSeconds - base.cpuSeconds)} s (${f(r.cpuSeconds / base.cpuSeconds)}×)`}`,

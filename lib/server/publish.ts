@@ -268,7 +268,11 @@ export async function publishedSelectSql(
 export function dayPartitionedModels(manifest: Manifest): Set<string> {
   const names = new Set<string>();
   for (const node of Object.values(manifest.nodes)) {
-    const config = node.config as { materialized?: string; unique_key?: unknown; incremental_strategy?: unknown };
+    const config = node.config as {
+      materialized?: string;
+      unique_key?: unknown;
+      incremental_strategy?: unknown;
+    };
     if (
       node.resource_type === "model" &&
       config.materialized === "incremental" &&
@@ -309,7 +313,10 @@ async function writeDayParts(
   const fileOf = (day: string) => `${versionDir}/${table}/batch_date=${day}.parquet`;
   const previous = byDay.previous.tables.find((t) => t.name === table && t.layer === "marts" && t.parts);
   const previousParts = new Map(
-    (previous?.parts ?? []).map((p) => [/batch_date=(\d{4}-\d{2}-\d{2})\.parquet$/.exec(p.file)?.[1] ?? "", p]),
+    (previous?.parts ?? []).map((p) => [
+      /batch_date=(\d{4}-\d{2}-\d{2})\.parquet$/.exec(p.file)?.[1] ?? "",
+      p,
+    ]),
   );
 
   const write = async (day: string): Promise<{ part: TablePart; columns: PublishedTable["columns"] }> => {
@@ -339,7 +346,9 @@ async function writeDayParts(
     columns ??= written.columns;
   }
   const sameColumns =
-    previous !== undefined && columns !== null && JSON.stringify(columns) === JSON.stringify(previous.columns);
+    previous !== undefined &&
+    columns !== null &&
+    JSON.stringify(columns) === JSON.stringify(previous.columns);
   for (const { day, n } of days.filter((d) => d.day < byDay.changedFrom)) {
     const old = sameColumns ? previousParts.get(day) : undefined;
     if (old && old.rows === n) {
