@@ -6,9 +6,12 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadConfig } from "@/lib/server/config";
-import { runDbt } from "@/lib/server/dbt/runner";
+import { readManifest, type RunResults } from "@/lib/server/dbt/artifacts";
+import { dbtStateDirs, runDbt } from "@/lib/server/dbt/runner";
+import { batchDateOf } from "@/lib/server/generators";
+import { publish } from "@/lib/server/publish";
 import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
 import type { Config } from "@/lib/shared/config";
 import { PACKAGE_ROOT } from "@/lib/server/paths";
@@ -50,6 +53,8 @@ export interface SimulateBenchResult {
   testsPerDay: number;
   /** The last day's build with each speed-up taken away, and with all of them (`before`). */
   levers: LeverResult[];
+  /** The last day's publish, every table whole against the marts kept by day a file per day. */
+  publishByDay: Record<"whole" | "byDay", { wallSeconds: number; cpuSeconds: number }> | null;
 }
 
 function median(values: number[]): number {
@@ -113,6 +118,7 @@ export async function benchSimulate(options: SimulateBenchOptions): Promise<Simu
 
   const lastDay = options.days;
   const levers = options.leverRounds > 0 ? await benchLevers(config, options) : [];
+  const publishByDay = options.leverRounds > 0 ? await benchPublishByDay(config, options) : null;
 
   // The same last-day build as a new dbt process each day would run it.
   const args = dayDbtArgs({
@@ -160,7 +166,59 @@ export async function benchSimulate(options: SimulateBenchOptions): Promise<Simu
     perDayProcess,
     testsPerDay: result.days.at(-1)?.summary.tests?.passed ?? 0,
     levers,
+    publishByDay,
   };
+}
+
+/**
+ * The last day's publish (into a folder of its own), every table written whole as a plain run
+ * publishes, against the simulation's way: the marts kept by day a file per day, only the last
+ * day written. Alternating rounds; medians of wall and CPU seconds (Node's, DuckDB's included).
+ */
+async function benchPublishByDay(
+  config: Config,
+  options: SimulateBenchOptions,
+): Promise<NonNullable<SimulateBenchResult["publishByDay"]>> {
+  const target = { ...config, publish_path: join(dirname(config.duckdb_path), "..", "publish-compare") };
+  const manifest = await readManifest(dbtStateDirs(config).targetPath);
+  const runResults = emptyRunResults();
+  const changedFrom = batchDateOf(config.start_date, options.days);
+  let previous = (await publish({ config: target, runResults, manifest })).manifest;
+  previous = (await publish({ config: target, runResults, manifest, byDay: { previous, changedFrom } }))
+    .manifest;
+  const samples = {
+    whole: { wall: [] as number[], cpu: [] as number[] },
+    byDay: { wall: [] as number[], cpu: [] as number[] },
+  };
+  const timed = async (kind: "whole" | "byDay", run: () => Promise<unknown>) => {
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    const used = process.cpuUsage(cpu);
+    samples[kind].wall.push((performance.now() - t0) / 1000);
+    samples[kind].cpu.push((used.user + used.system) / 1e6);
+  };
+  for (let round = 0; round < options.leverRounds; round++) {
+    await timed("whole", () => publish({ config: target, runResults, manifest }));
+    await timed("byDay", async () => {
+      previous = (await publish({ config: target, runResults, manifest, byDay: { previous, changedFrom } }))
+        .manifest;
+    });
+  }
+  const result = {
+    whole: { wallSeconds: median(samples.whole.wall), cpuSeconds: median(samples.whole.cpu) },
+    byDay: { wallSeconds: median(samples.byDay.wall), cpuSeconds: median(samples.byDay.cpu) },
+  };
+  console.log(
+    `  day ${options.days}'s publish, medians of ${options.leverRounds}: every table whole ${f(result.whole.wallSeconds)}s (${f(result.whole.cpuSeconds)}s CPU) · ` +
+      `marts by day, day ${options.days} written ${f(result.byDay.wallSeconds)}s (${f(result.byDay.cpuSeconds)}s CPU)`,
+  );
+  return result;
+}
+
+/** Run results with no nodes: the publish's test results are not what is timed. */
+function emptyRunResults(): RunResults {
+  return { metadata: { dbt_version: "", generated_at: "", invocation_id: "" }, elapsed_time: 0, results: [] };
 }
 
 /**
@@ -244,7 +302,7 @@ async function benchLevers(config: Config, options: SimulateBenchOptions): Promi
   );
   for (const r of results) {
     console.log(
-      `  ${r.name.padEnd(46)}  ${String(r.nodes).padStart(5)}  ${f(r.wallSeconds).padStart(7)}  ${f(r.cpuSeconds).padStart(6)}  ${f(r.minCpuSeconds).padStart(6)}   ${r === base ? "" : `+${f(r.cpuSeconds - base.cpuSeconds)} s (${f(r.cpuSeconds / base.cpuSeconds)}×)`}`,
+      `  ${r.name.padEnd(46)}  ${String(r.nodes).padStart(5)}  ${f(r.wallSeconds).padStart(7)}  ${f(r.cpuSeconds).padStart(6)}  ${f(r.minCpuSeconds).padStart(6)}   ${r === base ? "" : `${r.cpuSeconds >= base.cpuSeconds ? "+" : "−"}${f(Math.abs(r.cpuSeconds - base.cpuSeconds))} s (${f(r.cpuSeconds / base.cpuSeconds)}×)`}`,
     );
   }
   return results;
