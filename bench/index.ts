@@ -8,6 +8,8 @@
  *   npm run bench -- --only default   one of them (default | large | dashboard | simulate)
  *   npm run bench -- --large-users N  base users of the large scale
  *   npm run bench -- --sim-days N     days of the simulation (default 30; --sim-users, --sim-threads)
+ *   npm run bench -- --sim-levers N   rounds of the simulation's speed-ups compared on its last day
+ *                                     (default 5; 0 skips them)
  *
  * The dashboard case (bench/dashboard.ts) loads the page in Chromium over a default and a
  * 1M-session publish; its flags are listed there.
@@ -46,6 +48,7 @@ const { values: flags } = parseArgs({
     "sim-days": { type: "string" },
     "sim-users": { type: "string" },
     "sim-threads": { type: "string" },
+    "sim-levers": { type: "string" },
     keep: { type: "boolean" },
     ...DASHBOARD_FLAGS,
   },
@@ -282,6 +285,7 @@ if (!flags.only || flags.only === "simulate") {
     days: Number(flags["sim-days"] ?? 30),
     threads: flags["sim-threads"] ? Number(flags["sim-threads"]) : Math.min(4, availableParallelism()),
     keep: Boolean(flags.keep),
+    leverRounds: Number(flags["sim-levers"] ?? 5),
   });
 }
 

@@ -6,9 +6,14 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadConfig } from "@/lib/server/config";
-import { runDbt } from "@/lib/server/dbt/runner";
+import { readManifest, type RunResults } from "@/lib/server/dbt/artifacts";
+import { dbtStateDirs, runDbt } from "@/lib/server/dbt/runner";
+import { batchDateOf } from "@/lib/server/generators";
+import { publish } from "@/lib/server/publish";
+import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
+import type { Config } from "@/lib/shared/config";
 import { PACKAGE_ROOT } from "@/lib/server/paths";
 import { simulate, type SimulatedDay } from "@/lib/server/simulation/simulate";
 import { dayDbtArgs } from "@/lib/server/simulation/simulate";
@@ -18,6 +23,17 @@ export interface SimulateBenchOptions {
   days: number;
   threads: number;
   keep: boolean;
+  /** Rounds of the levers' comparison on the last day (0: none). */
+  leverRounds: number;
+}
+
+/** One way of running the last day's build, and its medians over the rounds. */
+export interface LeverResult {
+  name: string;
+  nodes: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  minCpuSeconds: number;
 }
 
 export interface SimulateBenchResult {
@@ -35,6 +51,10 @@ export interface SimulateBenchResult {
   /** The last day's dbt build as a new dbt process: with a --vars new to dbt (a full re-parse), then again (partial parse). */
   perDayProcess: { newVarsSeconds: number; sameVarsSeconds: number; workerSeconds: number };
   testsPerDay: number;
+  /** The last day's build with each speed-up taken away, and with all of them (`before`). */
+  levers: LeverResult[];
+  /** The last day's publish, every table whole against the marts kept by day a file per day. */
+  publishByDay: Record<"whole" | "byDay", { wallSeconds: number; cpuSeconds: number }> | null;
 }
 
 function median(values: number[]): number {
@@ -96,8 +116,11 @@ export async function benchSimulate(options: SimulateBenchOptions): Promise<Simu
   });
   const medians = { firstFive: pick(perDay.slice(0, 5)), lastFive: pick(perDay.slice(-5)) };
 
-  // The same last-day build as a new dbt process each day would run it.
   const lastDay = options.days;
+  const levers = options.leverRounds > 0 ? await benchLevers(config, options) : [];
+  const publishByDay = options.leverRounds > 0 ? await benchPublishByDay(config, options) : null;
+
+  // The same last-day build as a new dbt process each day would run it.
   const args = dayDbtArgs({
     startDate: config.start_date,
     day: lastDay,
@@ -142,5 +165,145 @@ export async function benchSimulate(options: SimulateBenchOptions): Promise<Simu
     medians,
     perDayProcess,
     testsPerDay: result.days.at(-1)?.summary.tests?.passed ?? 0,
+    levers,
+    publishByDay,
   };
+}
+
+/**
+ * The last day's publish (into a folder of its own), every table written whole as a plain run
+ * publishes, against the simulation's way: the marts kept by day a file per day, only the last
+ * day written. Alternating rounds; medians of wall and CPU seconds (Node's, DuckDB's included).
+ */
+async function benchPublishByDay(
+  config: Config,
+  options: SimulateBenchOptions,
+): Promise<NonNullable<SimulateBenchResult["publishByDay"]>> {
+  const target = { ...config, publish_path: join(dirname(config.duckdb_path), "..", "publish-compare") };
+  const manifest = await readManifest(dbtStateDirs(config).targetPath);
+  const runResults = emptyRunResults();
+  const changedFrom = batchDateOf(config.start_date, options.days);
+  let previous = (await publish({ config: target, runResults, manifest })).manifest;
+  previous = (await publish({ config: target, runResults, manifest, byDay: { previous, changedFrom } }))
+    .manifest;
+  const samples = {
+    whole: { wall: [] as number[], cpu: [] as number[] },
+    byDay: { wall: [] as number[], cpu: [] as number[] },
+  };
+  const timed = async (kind: "whole" | "byDay", run: () => Promise<unknown>) => {
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    const used = process.cpuUsage(cpu);
+    samples[kind].wall.push((performance.now() - t0) / 1000);
+    samples[kind].cpu.push((used.user + used.system) / 1e6);
+  };
+  for (let round = 0; round < options.leverRounds; round++) {
+    await timed("whole", () => publish({ config: target, runResults, manifest }));
+    await timed("byDay", async () => {
+      previous = (await publish({ config: target, runResults, manifest, byDay: { previous, changedFrom } }))
+        .manifest;
+    });
+  }
+  const result = {
+    whole: { wallSeconds: median(samples.whole.wall), cpuSeconds: median(samples.whole.cpu) },
+    byDay: { wallSeconds: median(samples.byDay.wall), cpuSeconds: median(samples.byDay.cpu) },
+  };
+  console.log(
+    `  day ${options.days}'s publish, medians of ${options.leverRounds}: every table whole ${f(result.whole.wallSeconds)}s (${f(result.whole.cpuSeconds)}s CPU) · ` +
+      `marts by day, day ${options.days} written ${f(result.byDay.wallSeconds)}s (${f(result.byDay.cpuSeconds)}s CPU)`,
+  );
+  return result;
+}
+
+/** Run results with no nodes: the publish's test results are not what is timed. */
+function emptyRunResults(): RunResults {
+  return { metadata: { dbt_version: "", generated_at: "", invocation_id: "" }, elapsed_time: 0, results: [] };
+}
+
+/**
+ * What each speed-up of a simulated day's build is worth: the last day's build, as the
+ * simulation runs it and with one speed-up taken away at a time, then with all of them taken
+ * away (the build as it was before them), in alternating rounds so the machine's load falls on
+ * every variant alike; medians of wall and CPU seconds after a warm-up round. Re-running the
+ * last day changes nothing, so every round builds the same data.
+ */
+async function benchLevers(config: Config, options: SimulateBenchOptions): Promise<LeverResult[]> {
+  const simulated = dayDbtArgs({
+    startDate: config.start_date,
+    day: options.days,
+    dbtDay: options.days,
+    skipTests: false,
+    threads: options.threads,
+    viewsBuilt: true,
+  });
+  const vars = JSON.parse(simulated[simulated.indexOf("--vars") + 1]!) as Record<string, unknown>;
+  const withVars = (args: string[], next: Record<string, unknown>) => {
+    const at = args.indexOf("--vars") + 1;
+    return args.map((a, i) => (i === at ? JSON.stringify(next) : a));
+  };
+  const withoutViewsLever = (args: string[]) => {
+    const at = args.indexOf("--exclude");
+    if (at < 0 || args[at + 2] !== "--indirect-selection")
+      throw new Error("expected --exclude … --indirect-selection …");
+    return args.filter((_, i) => i < at || i > at + 3);
+  };
+  // dbt's own loggers as the worker ran them before: errors to the console, warnings to the file.
+  const loggersOn = ["--log-level", "info", "--quiet", "--log-level-file", "warn"];
+  const noWindow = Object.fromEntries(Object.entries(vars).filter(([k]) => !k.startsWith("batch_")));
+  const storing = { ...vars, store_test_failures: true };
+  const variants: Array<{ name: string; plain: boolean; args: string[] }> = [
+    { name: "as simulated (all speed-ups)", plain: false, args: simulated },
+    { name: "failing rows stored", plain: false, args: withVars(simulated, storing) },
+    { name: "views rebuilt", plain: false, args: withoutViewsLever(simulated) },
+    { name: "dbt's loggers on", plain: false, args: [...simulated, ...loggersOn] },
+    // No window: the facts re-select their latest day (the same rows), the tests every row.
+    { name: "tests on every row", plain: false, args: withVars(simulated, noWindow) },
+    { name: "worker without its Jinja cache and GC freeze", plain: true, args: simulated },
+    {
+      name: "before (none of these)",
+      plain: true,
+      args: [...withVars(withoutViewsLever(simulated), { store_test_failures: true }), ...loggersOn],
+    },
+  ];
+  console.log(
+    `  speed-ups, on day ${options.days}'s build: ${options.leverRounds} alternating rounds after a warm-up, medians (CPU: the worker's)`,
+  );
+  const sessions: Record<"fast" | "plain", DbtSession> = {
+    fast: await startDbtSession({ config }),
+    plain: await startDbtSession({ config, env: { SBDK_DBT_WORKER_PLAIN: "1" } }),
+  };
+  const samples = variants.map(() => ({ wall: [] as number[], cpu: [] as number[], nodes: 0 }));
+  try {
+    for (let round = 0; round <= options.leverRounds; round++) {
+      for (const [i, v] of variants.entries()) {
+        const run = await sessions[v.plain ? "plain" : "fast"].invoke(v.args);
+        if (run.exitCode !== 0) throw new Error(`${v.name}: dbt failed\n${run.outputTail.join("\n")}`);
+        if (round === 0) continue;
+        samples[i]!.wall.push(run.seconds);
+        samples[i]!.cpu.push(run.cpuSeconds);
+        samples[i]!.nodes = run.results?.results.length ?? 0;
+      }
+    }
+  } finally {
+    await sessions.fast.close();
+    await sessions.plain.close();
+  }
+  const results = variants.map((v, i) => ({
+    name: v.name,
+    nodes: samples[i]!.nodes,
+    wallSeconds: median(samples[i]!.wall),
+    cpuSeconds: median(samples[i]!.cpu),
+    minCpuSeconds: Math.min(...samples[i]!.cpu),
+  }));
+  const base = results[0]!;
+  console.log(
+    "  variant                                         nodes   wall s   CPU s   (min)   CPU vs simulated",
+  );
+  for (const r of results) {
+    console.log(
+      `  ${r.name.padEnd(46)}  ${String(r.nodes).padStart(5)}  ${f(r.wallSeconds).padStart(7)}  ${f(r.cpuSeconds).padStart(6)}  ${f(r.minCpuSeconds).padStart(6)}   ${r === base ? "" : `${r.cpuSeconds >= base.cpuSeconds ? "+" : "−"}${f(Math.abs(r.cpuSeconds - base.cpuSeconds))} s (${f(r.cpuSeconds / base.cpuSeconds)}×)`}`,
+    );
+  }
+  return results;
 }

@@ -183,7 +183,7 @@ export async function stageSimulation(
 
 /**
  * Copies one table's Parquet into the staged publish, split into parts of about `partBytes`
- * (in row order) when it is bigger.
+ * (in row order) when it is bigger. A table published in parts (one per day) keeps them.
  */
 export async function stageTable(
   table: PublishedTable,
@@ -191,6 +191,13 @@ export async function stageTable(
   stageDir: string,
   partBytes = PART_TARGET_BYTES,
 ): Promise<PublishedTable> {
+  if (table.parts) {
+    for (const part of table.parts) {
+      await mkdir(dirname(join(stageDir, part.file)), { recursive: true });
+      await cp(join(publishPath, part.file), join(stageDir, part.file));
+    }
+    return table;
+  }
   const source = join(publishPath, table.file);
   const target = join(stageDir, table.file);
   await mkdir(dirname(target), { recursive: true });

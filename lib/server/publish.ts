@@ -7,7 +7,7 @@ import "server-only";
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rename, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "@/lib/shared/config";
 import { SbdkError } from "@/lib/shared/errors";
@@ -19,6 +19,7 @@ import {
   type LineageNode,
   type PublishManifest,
   type PublishedTable,
+  type TablePart,
 } from "@/lib/shared/manifest";
 import { parseRelationName, type Manifest, type RunResults } from "./dbt/artifacts";
 import { summarizeRun } from "./dbt/outcome";
@@ -38,6 +39,21 @@ export interface PublishInput {
   config: Config;
   runResults: RunResults;
   manifest: Manifest;
+  /**
+   * Whether the build stored failing rows in test_failures (dbt's store_failures; default
+   * true). When false (the simulation's daily builds), a failing test's rows are selected with
+   * the test's compiled SQL instead: the same rows, since nothing wrote the warehouse since.
+   */
+  storedFailures?: boolean;
+  /**
+   * The previous publish of the same job and the first day (batch_date, YYYY-MM-DD) the build
+   * since then may have changed. The marts dbt keeps by day (incremental, replaced by
+   * batch_date) are then published as one Parquet file per day: the days before `changedFrom`
+   * keep the previous publish's files (hard-linked into the new version, not rewritten), so a
+   * day of the simulation writes its own day, not the whole history. Without it every table is
+   * written whole, as one file.
+   */
+  byDay?: { previous: PublishManifest; changedFrom: string };
   /** Clock, injected so tests can pin generated_at. */
   now?: () => Date;
   /** Called after each file is written (for progress). */
@@ -108,6 +124,7 @@ async function collectTestRows(
   db: Warehouse,
   manifest: Manifest,
   runResults: RunResults,
+  failures: FailingRowsSource,
 ): Promise<TestRow[]> {
   const rows: TestRow[] = [];
   for (const r of runResults.results) {
@@ -115,18 +132,7 @@ async function collectTestRows(
     const node = manifest.nodes[r.unique_id];
     const attached =
       node?.attached_node ?? node?.depends_on.nodes.find((n) => n.startsWith("model.")) ?? null;
-    let failingRows: string | null = null;
-    if ((r.status === "fail" || r.status === "warn") && r.relation_name) {
-      const rel = parseRelationName(r.relation_name);
-      try {
-        const sample = await db.query<{ j: string }>(
-          `select to_json(t)::varchar as j from wh.${ident(rel.schema)}.${ident(rel.name)} as t limit ${FAILING_ROWS_SAMPLE}`,
-        );
-        failingRows = `[${sample.map((s) => s.j).join(",")}]`;
-      } catch {
-        failingRows = null;
-      }
-    }
+    const failingRows = r.status === "fail" || r.status === "warn" ? await failures.sample(db, r) : null;
     rows.push({
       unique_id: r.unique_id,
       test_name: node?.name ?? r.unique_id,
@@ -141,6 +147,63 @@ async function collectTestRows(
     });
   }
   return rows.sort((a, b) => a.unique_id.localeCompare(b.unique_id));
+}
+
+/** Where the failing rows of a failing test come from: dbt's stored table, or the test's SQL. */
+interface FailingRowsSource {
+  /** Up to FAILING_ROWS_SAMPLE rows as a JSON array, or null when they cannot be read. */
+  sample(db: Warehouse, result: RunResults["results"][number]): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+const asJsonArray = (rows: { j: string }[]) => `[${rows.map((s) => s.j).join(",")}]`;
+
+/** The rows dbt stored (store_failures), read through the publish's attach of the warehouse. */
+const storedFailingRows: FailingRowsSource = {
+  async sample(db, r) {
+    if (!r.relation_name) return null;
+    const rel = parseRelationName(r.relation_name);
+    try {
+      return asJsonArray(
+        await db.query<{ j: string }>(
+          `select to_json(t)::varchar as j from wh.${ident(rel.schema)}.${ident(rel.name)} as t limit ${FAILING_ROWS_SAMPLE}`,
+        ),
+      );
+    } catch {
+      return null;
+    }
+  },
+  async close() {},
+};
+
+/**
+ * The rows of the test's compiled SQL. It names tables by dbt's catalog (the warehouse file's
+ * name), so it runs on a read-only handle of the file itself, opened at the first failing test.
+ */
+function compiledFailingRows(duckdbPath: string): FailingRowsSource {
+  let handle: Promise<Warehouse> | null = null;
+  return {
+    async sample(_db, r) {
+      const sql = r.compiled_code?.trim().replace(/;\s*$/, "");
+      if (!sql) return null;
+      try {
+        handle ??= openWarehouse(duckdbPath, { readOnly: true });
+        const wh = await handle;
+        return asJsonArray(
+          await wh.query<{ j: string }>(
+            `select to_json(t)::varchar as j from (${sql}\n) as t limit ${FAILING_ROWS_SAMPLE}`,
+          ),
+        );
+      } catch {
+        return null;
+      }
+    },
+    async close() {
+      // Closed before the publish returns: the caller may open the file for writing next.
+      const wh = await handle?.catch(() => null);
+      wh?.close();
+    },
+  };
 }
 
 export async function writeParquet(db: Warehouse, selectSql: string, file: string): Promise<void> {
@@ -184,6 +247,7 @@ export async function publishedSelectSql(
   schema: string,
   table: string,
   orderBy: string,
+  where?: string,
 ): Promise<string> {
   const columns = await db.query<{ column_name: string; data_type: string }>(
     `select column_name, data_type from information_schema.columns
@@ -197,7 +261,127 @@ export async function publishedSelectSql(
         : ident(c.column_name),
     )
     .join(", ");
-  return `select ${select} from ${ident(catalog)}.${ident(schema)}.${ident(table)} order by ${orderBy}`;
+  const filter = where ? ` where ${where}` : "";
+  return `select ${select} from ${ident(catalog)}.${ident(schema)}.${ident(table)}${filter} order by ${orderBy}`;
+}
+
+/** The marts dbt keeps by day: incremental, each build replacing whole batch_dates. */
+export function dayPartitionedModels(manifest: Manifest): Set<string> {
+  const names = new Set<string>();
+  for (const node of Object.values(manifest.nodes)) {
+    const config = node.config as {
+      materialized?: string;
+      unique_key?: unknown;
+      incremental_strategy?: unknown;
+    };
+    if (
+      node.resource_type === "model" &&
+      config.materialized === "incremental" &&
+      config.incremental_strategy === "delete+insert" &&
+      config.unique_key === "batch_date"
+    ) {
+      names.add(node.alias ?? node.name);
+    }
+  }
+  return names;
+}
+
+/** The sha256 of a table published in parts: of its parts' sha256s, one per line. */
+export function partsSha256(parts: readonly TablePart[]): string {
+  return createHash("sha256")
+    .update(parts.map((p) => p.sha256).join("\n"))
+    .digest("hex");
+}
+
+/**
+ * Publishes a mart kept by day as one Parquet file per batch_date (`<table>/batch_date=<day>.parquet`
+ * in the version folder). A day before `changedFrom` whose file the previous publish has, with
+ * the same row count and columns, is hard-linked from it; the other days are written. Returns
+ * null when the table has no rows (it is then published whole, like any other table).
+ */
+async function writeDayParts(
+  db: Warehouse,
+  table: string,
+  dir: string,
+  versionDir: string,
+  byDay: NonNullable<PublishInput["byDay"]>,
+): Promise<PublishedTable | null> {
+  const days = await db.query<{ day: string; n: number }>(
+    `select batch_date::varchar as day, count(*)::bigint as n from wh.marts.${ident(table)} group by all order by all`,
+  );
+  if (days.length === 0 || days.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d.day))) return null;
+  await mkdir(join(dir, versionDir, table), { recursive: true });
+  const fileOf = (day: string) => `${versionDir}/${table}/batch_date=${day}.parquet`;
+  const previous = byDay.previous.tables.find((t) => t.name === table && t.layer === "marts" && t.parts);
+  const previousParts = new Map(
+    (previous?.parts ?? []).map((p) => [
+      /batch_date=(\d{4}-\d{2}-\d{2})\.parquet$/.exec(p.file)?.[1] ?? "",
+      p,
+    ]),
+  );
+
+  const write = async (day: string): Promise<{ part: TablePart; columns: PublishedTable["columns"] }> => {
+    const file = fileOf(day);
+    const path = join(dir, file);
+    await writeParquet(
+      db,
+      await publishedSelectSql(db, "wh", "marts", table, "1", `batch_date = cast(${sqlString(day)} as date)`),
+      path,
+    );
+    const columns = await db.query<{ column_name: string; column_type: string }>(
+      `describe select * from read_parquet(${sqlString(path)})`,
+    );
+    const rows = days.find((d) => d.day === day)?.n ?? 0;
+    return {
+      part: { file, rows, bytes: (await stat(path)).size, sha256: await sha256File(path) },
+      columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })),
+    };
+  };
+
+  // The changed days first: their columns say whether the earlier files still fit.
+  const parts = new Map<string, TablePart>();
+  let columns: PublishedTable["columns"] | null = null;
+  for (const { day } of days.filter((d) => d.day >= byDay.changedFrom)) {
+    const written = await write(day);
+    parts.set(day, written.part);
+    columns ??= written.columns;
+  }
+  const sameColumns =
+    previous !== undefined &&
+    columns !== null &&
+    JSON.stringify(columns) === JSON.stringify(previous.columns);
+  for (const { day, n } of days.filter((d) => d.day < byDay.changedFrom)) {
+    const old = sameColumns ? previousParts.get(day) : undefined;
+    if (old && old.rows === n) {
+      const file = fileOf(day);
+      await linkOrCopy(join(dir, old.file), join(dir, file));
+      parts.set(day, { ...old, file });
+    } else {
+      const written = await write(day);
+      parts.set(day, written.part);
+      columns ??= written.columns;
+    }
+  }
+  const ordered = days.map((d) => parts.get(d.day)!);
+  return {
+    name: table,
+    layer: "marts",
+    file: ordered[0]!.file,
+    rows: ordered.reduce((a, p) => a + p.rows, 0),
+    bytes: ordered.reduce((a, p) => a + p.bytes, 0),
+    sha256: partsSha256(ordered),
+    columns: columns ?? previous?.columns ?? [],
+    parts: ordered,
+  };
+}
+
+/** A hard link (the file is not copied; removing the old version later leaves it), else a copy. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
 }
 
 /** Reads the current manifest.json of a publish folder, or null when nothing is published. */
@@ -240,6 +424,7 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
   try {
     await db.run(`attach ${sqlString(config.duckdb_path)} as wh (read_only)`);
     const tables: PublishedTable[] = [];
+    const byDayTables = input.byDay ? dayPartitionedModels(input.manifest) : new Set<string>();
     for (const layer of PUBLISHED_LAYERS) {
       const found = await db.query<{ table_name: string }>(
         `select table_name from information_schema.tables
@@ -247,6 +432,15 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
          order by table_name`,
       );
       for (const { table_name } of found) {
+        const inParts =
+          input.byDay && layer === "marts" && byDayTables.has(table_name)
+            ? await writeDayParts(db, table_name, dir, versionDir, input.byDay)
+            : null;
+        if (inParts) {
+          tables.push(inParts);
+          input.onTable?.(inParts);
+          continue;
+        }
         // Ordered, so the same warehouse gives the same bytes: marts by their key (the first
         // column), the small metric tables by every column (their keys span several).
         await writeParquet(
@@ -265,7 +459,14 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
       });
     }
 
-    const testRows = await collectTestRows(db, input.manifest, input.runResults);
+    const failures =
+      (input.storedFailures ?? true) ? storedFailingRows : compiledFailingRows(config.duckdb_path);
+    let testRows: TestRow[];
+    try {
+      testRows = await collectTestRows(db, input.manifest, input.runResults, failures);
+    } finally {
+      await failures.close();
+    }
     await db.run(`create temp table test_results (
       unique_id varchar, test_name varchar, test_type varchar, status varchar, failures bigint,
       model varchar, column_name varchar, message varchar, execution_seconds double, failing_rows_json varchar)`);

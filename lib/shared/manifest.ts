@@ -8,7 +8,10 @@ import { z } from "zod";
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_VERSION = 1;
 
-/** A slice of a table's rows in its own Parquet file (the static site splits files over 25 MB). */
+/**
+ * A slice of a table's rows in its own Parquet file: the static site splits files over 25 MB,
+ * and the simulation publishes the marts dbt keeps by day as one file per day.
+ */
 export const tablePartSchema = z.object({
   file: z.string(),
   rows: z.number().int().nonnegative(),
@@ -20,10 +23,11 @@ export const publishedTableSchema = z.object({
   name: z.string(),
   /** marts, metrics or quality (dbt test results). */
   layer: z.enum(["marts", "metrics", "quality"]),
-  /** Path of the Parquet file relative to manifest.json. */
+  /** Path of the Parquet file relative to manifest.json (with parts: of the first part). */
   file: z.string(),
   rows: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
+  /** Of the file; of a table published in parts, of its parts' sha256s, one per line. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   columns: z.array(z.object({ name: z.string(), type: z.string() })),
   /** When present, the rows are in these files (in order) instead of `file`. */

@@ -61,6 +61,48 @@ describe("sbdk export", () => {
     }
   });
 
+  it("keeps the parts of a table published a file per day, each file as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sbdk-export-"));
+    mkdirSync(join(dir, "publish", "v-1", "fct_orders"), { recursive: true });
+    const db = await openWarehouse(":memory:");
+    const parts = [];
+    try {
+      for (const day of ["2026-03-01", "2026-03-02"]) {
+        const file = `v-1/fct_orders/batch_date=${day}.parquet`;
+        const path = join(dir, "publish", file);
+        await db.run(
+          `copy (select 1 as order_id, date '${day}' as batch_date) to '${path}' (format parquet)`,
+        );
+        const bytes = readFileSync(path);
+        parts.push({
+          file,
+          rows: 1,
+          bytes: bytes.length,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+        });
+      }
+    } finally {
+      await db.close();
+    }
+    const table = {
+      name: "fct_orders",
+      layer: "marts" as const,
+      file: parts[0]!.file,
+      rows: 2,
+      bytes: parts[0]!.bytes + parts[1]!.bytes,
+      sha256: "0".repeat(64),
+      columns: [],
+      parts,
+    };
+    // Even a limit smaller than the parts leaves them as they are.
+    const staged = await stageTable(table, join(dir, "publish"), join(dir, "stage"), 10);
+    expect(staged).toEqual(table);
+    for (const part of parts) {
+      const bytes = readFileSync(join(dir, "stage", part.file));
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(part.sha256);
+    }
+  });
+
   it("refuses a destination that holds other files, and leaves it as it was", async () => {
     const project = tempProject({ users: 100, days: 2 });
     const config = loadConfig({ file: project.configFile });

@@ -65,6 +65,34 @@ describe("the pipeline, end to end on real DuckDB and real dbt", () => {
     expect(manifest.dbt.tests.passed).toBe(manifest.dbt.tests.total);
   });
 
+  it("runs every test on every row, stores the failing rows, and publishes each table as one file", () => {
+    const { targetPath } = dbtStateDirs(loadConfig({ file: project.configFile, env: {} }));
+    const compiled = (test: string) =>
+      readFileSync(
+        join(targetPath, "compiled", "sbdk_starter", "models", "marts", "fct_generations.yml", `${test}.sql`),
+        "utf8",
+      );
+    // The test that checks only a day's rows in the simulation checks the whole table here.
+    expect(compiled("not_null_fct_generations_generation_id")).toContain(
+      'from "sbdk"."marts"."fct_generations"',
+    );
+    expect(compiled("not_null_fct_generations_generation_id")).not.toContain("dbt_subquery");
+    const run = readFileSync(
+      join(
+        targetPath,
+        "run",
+        "sbdk_starter",
+        "models",
+        "marts",
+        "fct_generations.yml",
+        "not_null_fct_generations_generation_id.sql",
+      ),
+      "utf8",
+    );
+    expect(run).toContain('from "sbdk"."test_failures"."not_null_fct_generations_generation_id"');
+    expect(manifest.tables.filter((t) => t.parts)).toEqual([]);
+  });
+
   it("loads exactly the users of the growth model, with unique keys", async () => {
     // base 600: day 1 = 240, then round(600 × 0.02 × 1.03^(d−1)) for d = 2..7 = 12, 13, 13, 14, 14, 14
     const db = await openWarehouse(project.duckdbPath, { readOnly: true });

@@ -174,6 +174,53 @@ describe("data-quality failures are published with their failing rows", () => {
       expect((error as SbdkError).message).toBe(`the publish in ${dir} has no dbt_test_results table`);
     });
   });
+
+  it("a build that stores no failing rows (as the simulation's days): the publish takes them from the test's SQL", async () => {
+    const config = loadConfig({ file: project.configFile, env: {} });
+    // Nothing left from the build above: the rows can only come from the test's own SQL.
+    const db = await openWarehouse(config.duckdb_path);
+    try {
+      await db.run("drop schema test_failures cascade");
+    } finally {
+      db.close();
+    }
+    const build = await runDbt({ config, args: ["build", "--vars", '{"store_test_failures": false}'] });
+    expect(build.exitCode).toBe(0);
+    const { targetPath } = dbtStateDirs(config);
+    const results = await readRunResults(targetPath);
+    const published = await publish({
+      config,
+      runResults: results,
+      manifest: await readManifest(targetPath),
+      storedFailures: false,
+    });
+    const check = await openWarehouse(config.duckdb_path, { readOnly: true });
+    try {
+      const stored = await check.query(
+        "select table_name from information_schema.tables where table_schema = 'test_failures'",
+      );
+      expect(stored).toEqual([]);
+    } finally {
+      check.close();
+    }
+    expect(published.manifest.dbt.tests.warned).toBe(1);
+    const file = join(
+      project.publishPath,
+      published.manifest.tables.find((t) => t.name === "dbt_test_results")!.file,
+    );
+    const reader = await openWarehouse(":memory:");
+    try {
+      const rows = await reader.query<{ test_name: string; failing_rows_json: string }>(
+        `select test_name, failing_rows_json from read_parquet('${file}') where status <> 'pass'`,
+      );
+      expect(rows.map((r) => r.test_name)).toEqual([COST_RULE]);
+      const failing = JSON.parse(rows[0]!.failing_rows_json) as Record<string, unknown>[];
+      expect(failing).toHaveLength(1);
+      expect(failing[0]).toMatchObject({ generation_id: badId, status: "success", cost_credits: 0 });
+    } finally {
+      reader.close();
+    }
+  });
 });
 
 describe("readQualityReport with nothing published", () => {

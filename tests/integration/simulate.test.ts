@@ -8,7 +8,7 @@ import { dbtStateDirs } from "@/lib/server/dbt/runner";
 import { loadConfig } from "@/lib/server/config";
 import { readSimulation, readWeeklyGrowth } from "@/lib/server/simulation/state";
 import { openWarehouse, openWarehouseWaiting } from "@/lib/server/warehouse/duckdb";
-import { manifestSchema } from "@/lib/shared/manifest";
+import { manifestSchema, type PublishManifest } from "@/lib/shared/manifest";
 import { simulationManifestSchema, type SimulationManifest } from "@/lib/shared/simulation";
 import { REPO, sbdk, tempProject, type TempProject } from "./helpers";
 import { warehouseChecksums } from "./support/checksums";
@@ -149,6 +149,73 @@ describe("sbdk simulate, day by day on real DuckDB and real dbt", () => {
     expect(compiled).toContain(
       "where batch_date between cast('2026-03-04' as date) and cast('2026-03-04' as date)",
     );
+  });
+
+  it("checks only the day's rows in the per-row tests of day-kept models, every row for uniqueness", () => {
+    const { targetPath } = dbtStateDirs(loadConfig({ file: a.configFile, env: {} }));
+    const compiled = (test: string) =>
+      readFileSync(
+        join(targetPath, "compiled", "sbdk_starter", "models", "marts", "fct_generations.yml", `${test}.sql`),
+        "utf8",
+      );
+    expect(compiled("not_null_fct_generations_generation_id")).toContain(
+      `(select * from "sbdk"."marts"."fct_generations" where batch_date between cast('2026-03-04' as date) and cast('2026-03-04' as date)) dbt_subquery`,
+    );
+    expect(compiled("unique_fct_generations_generation_id")).not.toContain("batch_date");
+  });
+
+  it("publishes the marts dbt keeps by day a file per day, together exactly the mart's rows", async () => {
+    const manifest = JSON.parse(
+      readFileSync(join(a.publishPath, "manifest.json"), "utf8"),
+    ) as PublishManifest;
+    const db = await openWarehouse(":memory:");
+    try {
+      await db.run(`attach '${a.duckdbPath}' as wh (read_only)`);
+      for (const name of ["fct_generations", "fct_sessions", "fct_orders", "dim_prompts"]) {
+        const table = manifest.tables.find((t) => t.name === name)!;
+        expect(
+          table.parts?.map((p) => p.file.replace(/^v-[^/]+\//, "")),
+          name,
+        ).toEqual(
+          ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"].map(
+            (d) => `${name}/batch_date=${d}.parquet`,
+          ),
+        );
+        const files = table.parts!.map((p) => `'${join(a.publishPath, p.file)}'`).join(", ");
+        for (const part of table.parts!) {
+          const bytes = readFileSync(join(a.publishPath, part.file));
+          expect(createHash("sha256").update(bytes).digest("hex")).toBe(part.sha256);
+        }
+        // Same rows as the mart (doubles as published: rounded to 6 decimals).
+        const [diff] = await db.query<{ published: number; mart: number; differing: number }>(`
+          with published as (select * from read_parquet([${files}])),
+               mart as (select * from wh.marts.${name})
+          select (select count(*) from published)::integer as published,
+                 (select count(*) from mart)::integer as mart,
+                 (select count(*) from (select * from published except all
+                   select ${(
+                     await db.query<{ column_name: string; data_type: string }>(
+                       `select column_name, data_type from information_schema.columns
+                        where table_catalog = 'wh' and table_schema = 'marts' and table_name = '${name}'
+                        order by ordinal_position`,
+                     )
+                   )
+                     .map((c) =>
+                       c.data_type === "DOUBLE" ? `round("${c.column_name}", 6)` : `"${c.column_name}"`,
+                     )
+                     .join(", ")} from mart))::integer as differing`);
+        expect(diff, name).toEqual({ published: table.rows, mart: table.rows, differing: 0 });
+      }
+      // Everything else is one file, as a plain run publishes it.
+      expect(
+        manifest.tables
+          .filter((t) => t.parts)
+          .map((t) => t.name)
+          .sort(),
+      ).toEqual(["dim_prompts", "fct_generations", "fct_orders", "fct_sessions"]);
+    } finally {
+      db.close();
+    }
   });
 
   it("prints the same weekly growth as the dashboard's weekly_growth mart", async () => {

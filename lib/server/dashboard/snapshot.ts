@@ -35,8 +35,10 @@ async function openSnapshotDb(publishPath: string, manifest: PublishManifest): P
     const dashboard = new Set<string>(DASHBOARD_TABLES);
     for (const table of manifest.tables) {
       const kind = dashboard.has(table.name) ? "table" : "view";
-      const file = join(publishPath, table.file);
-      await db.run(`create ${kind} "${table.name}" as select * from read_parquet(${sqlString(file)})`);
+      const files = (table.parts?.map((part) => part.file) ?? [table.file]).map((f) =>
+        sqlString(join(publishPath, f)),
+      );
+      await db.run(`create ${kind} "${table.name}" as select * from read_parquet([${files.join(", ")}])`);
     }
   } catch (err) {
     db.close();

@@ -20,6 +20,8 @@ export const runResultSchema = z
     message: z.string().nullish(),
     failures: z.number().nullish(),
     relation_name: z.string().nullish(),
+    /** The SQL dbt ran (for a test: the query whose rows are its failures). */
+    compiled_code: z.string().nullish(),
     timing: z.array(timingSchema).default([]),
   })
   .loose();

@@ -27,6 +27,8 @@ export interface DbtSessionOptions {
   /** Stops the start-up (the worker is killed). */
   signal?: AbortSignal;
   effects?: Partial<DbtEffects>;
+  /** Extra environment of the worker (e.g. SBDK_DBT_WORKER_PROFILE, see worker.py). */
+  env?: Record<string, string>;
 }
 
 /** A dbt invocation in a session: the same as runDbt's, plus the CPU time dbt used. */
@@ -75,9 +77,12 @@ type WorkerMessage = z.infer<typeof messageSchema>;
 
 const TAIL_LINES = 25;
 
-/** The arguments every invocation of a session gets: the project, profile and state folders. */
+/**
+ * The arguments every invocation of a session gets: the project, profile and state folders, and
+ * no dbt loggers (the worker forwards the events and writes warnings and errors to dbt.log).
+ */
 export function sessionArgs(config: Config): string[] {
-  return [...projectArgs(config), "--quiet"];
+  return [...projectArgs(config), "--log-level", "none", "--log-level-file", "none"];
 }
 
 /** Starts a dbt worker and waits until it has parsed the project. */
@@ -90,7 +95,7 @@ export async function startDbtSession(options: DbtSessionOptions): Promise<DbtSe
   const started = performance.now();
   const child: ChildProcess = spawn(python, [WORKER_SCRIPT, JSON.stringify(sessionArgs(config))], {
     cwd: config.dbt_path,
-    env: dbtEnv(config),
+    env: { ...dbtEnv(config), ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });
 

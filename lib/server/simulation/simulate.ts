@@ -23,7 +23,8 @@ import { dbtStateDirs, type DbtEffects } from "@/lib/server/dbt/runner";
 import { startDbtSession, type DbtSession } from "@/lib/server/dbt/session";
 import { batchDateOf, dayContext, type GeneratorSettings } from "@/lib/server/generators";
 import { acquireLock } from "@/lib/server/lock";
-import { publish } from "@/lib/server/publish";
+import { publish, type PublishResult } from "@/lib/server/publish";
+import type { PublishManifest } from "@/lib/shared/manifest";
 import { openWarehouse, openWarehouseWaiting, type Warehouse } from "@/lib/server/warehouse/duckdb";
 import { ensureRawSchema, generateAndLoadDay } from "@/lib/server/warehouse/load";
 import { writeDaySnapshot } from "./snapshot";
@@ -278,11 +279,13 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
     // 3. The days.
     const simulated: SimulatedDay[] = [];
     const history = [...earlier];
+    let viewsBuilt = false;
+    let published: PublishManifest | null = null;
     for (let day = fromDay; day <= toDay; day++) {
       if (signal?.aborted) throw cancelled(day);
       if (day > fromDay && options.beforeDay && !(await options.beforeDay(day))) break;
       if (signal?.aborted) throw cancelled(day);
-      const result = await simulateDay({
+      const { result, publish: dayPublish } = await simulateDay({
         config,
         state,
         day,
@@ -290,10 +293,14 @@ export async function simulate(config: Config, options: SimulateOptions = {}): P
         manifest,
         history,
         threads,
+        viewsBuilt,
+        previousPublish: published,
         options,
         emit,
         now,
       });
+      viewsBuilt = session !== null;
+      published = dayPublish;
       simulated.push(result);
       history.push(result.summary);
       state = { ...state, lastDay: day, dbtDay: options.skipDbt ? state.dbtDay : day };
@@ -335,31 +342,60 @@ interface DayInput {
   /** The summaries of the days before, for the snapshot. */
   history: readonly DaySummary[];
   threads: number;
+  /** An earlier day of this run built the views. */
+  viewsBuilt: boolean;
+  /** The publish of the day before, when this run made it (the day's publish starts from it). */
+  previousPublish: PublishManifest | null;
   options: SimulateOptions;
   emit: (event: SimulationEvent) => void;
   now: () => Date;
 }
 
-/** The dbt command of a day: its window, a full refresh when the marts are not this simulation's yet. */
+/**
+ * The batch_dates a day's build re-selects: the day, and before it the days loaded without dbt
+ * since dbt last built (`--skip-dbt`).
+ */
+export function dayWindow(input: { startDate: string; day: number; dbtDay: number }): {
+  start: string;
+  end: string;
+} {
+  return {
+    start: batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1),
+    end: batchDateOf(input.startDate, input.day),
+  };
+}
+
+/**
+ * The dbt command of a day: its window, a full refresh when the marts are not this simulation's
+ * yet, and what a day can leave out because the run's first day did it:
+ * - the views (staging, intermediate) are created by the run's first build and stay as they are
+ *   (their SQL cannot change within a run); their tests still run every day, on the day's data
+ *   (`--indirect-selection empty` keeps a test whose model is not built);
+ * - failing rows are not stored in test_failures (the var store_test_failures, read by
+ *   macros/should_store_failures.sql): the publish takes a failing test's rows from its SQL.
+ * Every table model is built and every test runs, every day.
+ */
 export function dayDbtArgs(input: {
   startDate: string;
   day: number;
   dbtDay: number;
   skipTests: boolean;
   threads: number;
+  /** This run's dbt has created the views already (a day before in the same run). */
+  viewsBuilt?: boolean;
 }): string[] {
-  const windowStart = batchDateOf(input.startDate, Math.min(input.dbtDay, input.day - 1) + 1);
-  const windowEnd = batchDateOf(input.startDate, input.day);
+  const { start: windowStart, end: windowEnd } = dayWindow(input);
+  const fullRefresh = input.dbtDay === 0;
   return [
     input.skipTests ? "run" : "build",
     "--vars",
-    JSON.stringify({ batch_start: windowStart, batch_end: windowEnd }),
-    ...(input.dbtDay === 0 ? ["--full-refresh"] : []),
+    JSON.stringify({ batch_start: windowStart, batch_end: windowEnd, store_test_failures: false }),
+    ...(fullRefresh ? ["--full-refresh"] : []),
+    ...(input.viewsBuilt && !fullRefresh
+      ? ["--exclude", "config.materialized:view", "--indirect-selection", "empty"]
+      : []),
     "--threads",
     String(input.threads),
-    // Warnings and errors still reach logs/dbt.log; a debug line per query is what slows dbt.
-    "--log-level-file",
-    "warn",
     // The worker hands the run results over directly; manifest.json was written by its parse.
     "--no-write-json",
   ];
@@ -376,7 +412,9 @@ function testsOf(results: RunResults): DayTests {
   return tests;
 }
 
-async function simulateDay(input: DayInput): Promise<SimulatedDay> {
+async function simulateDay(
+  input: DayInput,
+): Promise<{ result: SimulatedDay; publish: PublishManifest | null }> {
   const { config, state, day, session, manifest, history, options, emit, now } = input;
   const signal = options.signal;
   const date = batchDateOf(state.startDate, day);
@@ -417,6 +455,7 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
       dbtDay: state.dbtDay,
       skipTests: options.skipTests ?? false,
       threads: input.threads,
+      viewsBuilt: input.viewsBuilt,
     });
     let progress = emptyProgress();
     const t0 = performance.now();
@@ -445,15 +484,26 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
 
   // Publish: the marts for the dashboard, the day's snapshot for replay.
   let publishSeconds = 0;
+  let published: PublishResult | null = null;
   if (session && results && manifest) {
     emit({ type: "stage", day, stage: "publish", status: "started" });
     const t0 = performance.now();
-    const published = await publish({
+    // The marts kept by day are published a file per day: a day writes the days its build
+    // changed and keeps the earlier days' files of the day before.
+    const byDay = input.previousPublish
+      ? {
+          previous: input.previousPublish,
+          changedFrom: dayWindow({ startDate: state.startDate, day, dbtDay: state.dbtDay }).start,
+        }
+      : undefined;
+    published = await publish({
       config,
       runResults: results,
       manifest,
-      now,
+      storedFailures: false,
       onTable: (table) => emit({ type: "table", day, table }),
+      ...(byDay ? { byDay } : {}),
+      now,
     });
     await writeDaySnapshot({
       config,
@@ -490,5 +540,5 @@ async function simulateDay(input: DayInput): Promise<SimulatedDay> {
     total: (performance.now() - dayStarted) / 1000,
   };
   emit({ type: "day", summary, timings });
-  return { summary, timings };
+  return { result: { summary, timings }, publish: published?.manifest ?? null };
 }

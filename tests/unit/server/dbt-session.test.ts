@@ -115,7 +115,10 @@ describe("a dbt session", () => {
       "/w/data/dbt/target",
       "--log-path",
       "/w/data/dbt/logs",
-      "--quiet",
+      "--log-level",
+      "none",
+      "--log-level-file",
+      "none",
     ]);
 
     const events: DbtProgressEvent[] = [];

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { dayDbtArgs } from "@/lib/server/simulation/simulate";
 
 const base = { startDate: "2025-12-01", skipTests: false, threads: 1 };
-const varsOf = (args: string[]) => JSON.parse(args[args.indexOf("--vars") + 1]!) as Record<string, string>;
+const varsOf = (args: string[]) => {
+  const vars = JSON.parse(args[args.indexOf("--vars") + 1]!) as Record<string, unknown>;
+  return { batch_start: vars.batch_start, batch_end: vars.batch_end };
+};
 
 describe("the dbt command of a simulated day", () => {
   it("builds exactly the simulated day, whatever the wall clock says", () => {
@@ -33,6 +36,28 @@ describe("the dbt command of a simulated day", () => {
 
   it("builds every model and runs every test every day", () => {
     expect(dayDbtArgs({ ...base, day: 4, dbtDay: 3 })).not.toContain("--select");
+    expect(dayDbtArgs({ ...base, day: 4, dbtDay: 3 })).not.toContain("--exclude");
+  });
+
+  it("leaves out the views after the run's first day, but not their tests", () => {
+    const args = dayDbtArgs({ ...base, day: 4, dbtDay: 3, viewsBuilt: true });
+    expect(args.slice(args.indexOf("--exclude"), args.indexOf("--exclude") + 2)).toEqual([
+      "--exclude",
+      "config.materialized:view",
+    ]);
+    expect(
+      args.slice(args.indexOf("--indirect-selection"), args.indexOf("--indirect-selection") + 2),
+    ).toEqual(["--indirect-selection", "empty"]);
+    expect(args).not.toContain("--select");
+  });
+
+  it("builds the views with a full refresh, even after an earlier day of the run", () => {
+    expect(dayDbtArgs({ ...base, day: 2, dbtDay: 0, viewsBuilt: true })).not.toContain("--exclude");
+  });
+
+  it("does not store failing rows: the publish reads them from the test's SQL", () => {
+    const args = dayDbtArgs({ ...base, day: 4, dbtDay: 3 });
+    expect(JSON.parse(args[args.indexOf("--vars") + 1]!)).toMatchObject({ store_test_failures: false });
   });
 
   it("runs the models without tests when tests are skipped", () => {
