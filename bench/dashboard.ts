@@ -24,6 +24,7 @@ import { runPipeline } from "@/lib/server/pipeline";
 import { readPublishedManifest } from "@/lib/server/publish";
 import { PACKAGE_ROOT } from "@/lib/server/paths";
 import { DASHBOARD_TABLES } from "@/lib/shared/dashboard/constants";
+import { breakdown, changeWindows, printBreakdown, type CpuProfile } from "./dashboard-profile";
 import type { PublishManifest } from "@/lib/shared/manifest";
 
 /** Command-line flags of this case, merged into bench/index.ts's parseArgs options. */
@@ -33,6 +34,7 @@ export const DASHBOARD_FLAGS = {
   "dashboard-port": { type: "string" },
   "dashboard-data": { type: "string" },
   "dashboard-scales": { type: "string" },
+  "dashboard-profile": { type: "string" },
 } as const;
 
 export interface DashboardFlags {
@@ -41,6 +43,8 @@ export interface DashboardFlags {
   "dashboard-port"?: string;
   "dashboard-data"?: string;
   "dashboard-scales"?: string;
+  /** Writes a CPU profile of one more filter walk there and prints where its time went. */
+  "dashboard-profile"?: string;
   keep?: boolean;
 }
 
@@ -522,10 +526,48 @@ async function filterWalk(page: Page, manifest: PublishManifest): Promise<Filter
   return out;
 }
 
+/**
+ * One more walk, on a new page, under V8's sampling profiler and a detailed trace (both slow
+ * the page down a little, so its figures stay out of the table): where each change's
+ * main-thread time goes.
+ */
+async function profileWalk(browser: Browser, url: string, manifest: PublishManifest, file: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    await context.addInitScript({ content: PROBE });
+    const page = await context.newPage();
+    await loadPage(page, url);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await browser.startTracing(page, {
+      categories: [
+        "toplevel",
+        "blink.user_timing",
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "v8",
+      ],
+    });
+    await cdp.send("Profiler.start");
+    const changes = await filterWalk(page, manifest);
+    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+    const trace = (JSON.parse((await browser.stopTracing()).toString("utf8")) as { traceEvents: never[] })
+      .traceEvents;
+    const windows = changeWindows(
+      trace,
+      changes.map((c) => c.key),
+    );
+    printBreakdown(await breakdown(page, profile, trace, windows), file, profile);
+  } finally {
+    await context.close();
+  }
+}
+
 async function benchScale(
   scale: DashboardScale,
   browser: Browser,
-  options: { runs: number; port: number | null; dataDir?: string; keep?: boolean },
+  options: { runs: number; port: number | null; dataDir?: string; keep?: boolean; profile?: string },
 ): Promise<DashboardScaleResult> {
   console.log(`\n== dashboard, ${scale.name}: base ${fmt(scale.users)} users × ${scale.days} days`);
   const data = await publishScale(scale, options.dataDir);
@@ -574,6 +616,7 @@ async function benchScale(
         await context.close();
       }
     }
+    if (options.profile) await profileWalk(browser, server.url, data.manifest, options.profile);
   } finally {
     server.stop();
     if (data.temporary && !options.keep) rmSync(data.dir, { recursive: true, force: true });
@@ -682,6 +725,14 @@ export async function benchDashboard(flags: DashboardFlags): Promise<DashboardSc
           port,
           ...(flags["dashboard-data"] ? { dataDir: flags["dashboard-data"] } : {}),
           ...(flags.keep ? { keep: true } : {}),
+          ...(flags["dashboard-profile"]
+            ? {
+                profile:
+                  scales.length > 1
+                    ? flags["dashboard-profile"].replace(/(\.cpuprofile)?$/, `-${scale.name}.cpuprofile`)
+                    : flags["dashboard-profile"],
+              }
+            : {}),
         }),
       );
     }

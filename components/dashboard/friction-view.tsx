@@ -130,6 +130,7 @@ export function FrictionView() {
           const total = rows.reduce((s, r) => s + r.sessions, 0);
           return (
             <Histogram
+              label="Sessions by friction score"
               height={304}
               xLabel="Friction score"
               formatY={(n) => formatInteger(n)}
@@ -163,6 +164,7 @@ export function FrictionView() {
         >
           {(rows) => (
             <BarList
+              label="Average friction per session by tier"
               rows={segmentRows(rows, palette.tier)}
               height={104}
               format={formatDecimal}
@@ -181,6 +183,7 @@ export function FrictionView() {
         >
           {(rows) => (
             <BarList
+              label="Average friction per session by region"
               rows={segmentRows(rows)}
               height={150}
               format={formatDecimal}
@@ -202,6 +205,7 @@ export function FrictionView() {
       >
         {(rows) => (
           <TimeSeries
+            label="Average friction and high-friction share by day"
             height={220}
             rows={rows}
             series={[
