@@ -9,7 +9,7 @@
  *   npm run bench -- --only dashboard --dashboard-scales default --dashboard-runs 1 \
  *     --dashboard-profile /tmp/walk.cpuprofile
  *
- * The .cpuprofile opens in Chrome DevTools (Performance → Load profile).
+ * The .cpuprofile and the .trace.json beside it open in Chrome DevTools (Performance → Load profile).
  */
 import { writeFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -43,9 +43,17 @@ interface TraceEvent {
   pid: number;
   tid: number;
   ts: number;
+  id?: string;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: {
+    name?: string;
+    data?: {
+      startTime?: number;
+      cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] };
+      timeDeltas?: number[];
+    };
+  };
 }
 
 // ---- source maps (enough of them to name the source of a position) ----
@@ -297,4 +305,100 @@ export function printBreakdown(b: ProfileBreakdown, file: string, profile: CpuPr
     );
   }
   console.log(`  ${"total".padEnd(44)} ${total.toFixed(1).padStart(7)} ms`);
+}
+
+/**
+ * Where the workers' time goes (DuckDB-WASM, by function), from the samples V8's profiler puts
+ * in the trace ("disabled-by-default-v8.cpu_profiler"): the share of the sampled time in the
+ * change windows per function, and per part of DuckDB (parser, binder, planner and optimizer,
+ * execution, results).
+ */
+export function workerBreakdown(
+  trace: TraceEvent[],
+  windows: readonly [number, number][],
+): { functions: [string, number][]; parts: [string, number][]; sampledMs: number } {
+  const workers = new Set<number>();
+  for (const e of trace) {
+    if (e.ph === "M" && e.name === "thread_name" && e.args?.name?.startsWith("DedicatedWorker"))
+      workers.add(e.tid);
+  }
+  const profiles = new Map<string, { tid: number; start: number; nodes: Map<number, ProfileNode> }>();
+  for (const e of trace) {
+    if (e.name === "Profile" && e.id) {
+      profiles.set(`${e.pid}:${e.id}`, {
+        tid: e.tid,
+        start: e.args?.data?.startTime ?? e.ts,
+        nodes: new Map(),
+      });
+    }
+  }
+  const byFunction = new Map<string, number>();
+  let sampled = 0;
+  const last = new Map<string, number>();
+  for (const e of trace) {
+    if (e.name !== "ProfileChunk" || !e.id) continue;
+    const p = profiles.get(`${e.pid}:${e.id}`);
+    const data = e.args?.data;
+    if (!p || !data?.cpuProfile) continue;
+    for (const n of data.cpuProfile.nodes ?? []) p.nodes.set(n.id, n);
+    if (!workers.has(p.tid)) continue;
+    let ts = last.get(e.id) ?? p.start;
+    const samples = data.cpuProfile.samples ?? [];
+    const deltas = data.timeDeltas ?? [];
+    for (let i = 0; i < samples.length; i++) {
+      const dt = deltas[i] ?? 0;
+      ts += dt;
+      if (!windows.some(([from, to]) => ts >= from && ts < to)) continue;
+      const name = p.nodes.get(samples[i]!)?.callFrame.functionName || "(anonymous)";
+      if (name === "(idle)" || name === "(program)" || name === "(root)") continue;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + dt / 1000);
+      sampled += dt / 1000;
+    }
+    last.set(e.id, ts);
+  }
+  const PARTS: [string, RegExp][] = [
+    ["parser", /Parser|Transformer|PGParser|base_yyparse|duckdb_libpgquery/],
+    ["binder", /Binder|Bind[A-Z]|ExpressionBinder|Catalog/],
+    [
+      "planner and optimizer",
+      /Planner|Optimizer|Optimize|JoinOrder|FilterPushdown|Statistics|PhysicalPlanGenerator|Rewriter|ColumnBinding|LogicalOperator/,
+    ],
+    [
+      "execution",
+      /Physical|Executor|Pipeline|Vector|Aggregate|HashTable|Sort|Scan|Execute|Sink|Source|Operator/,
+    ],
+    ["results (Arrow)", /[Aa]rrow|IPC|Serializ/],
+    ["memory", /malloc|free|dlmalloc|memcpy|memset|operator new|operator delete/],
+  ];
+  const parts = new Map<string, number>();
+  for (const [name, ms] of byFunction) {
+    const part = PARTS.find(([, re]) => re.test(name))?.[0] ?? "other";
+    parts.set(part, (parts.get(part) ?? 0) + ms);
+  }
+  const perChange = (m: Map<string, number>) =>
+    [...m.entries()]
+      .map(([k, v]) => [k, v / Math.max(1, windows.length)] as [string, number])
+      .sort((a, b) => b[1] - a[1]);
+  return {
+    functions: perChange(byFunction).slice(0, 25),
+    parts: perChange(parts),
+    sampledMs: sampled / Math.max(1, windows.length),
+  };
+}
+
+export function printWorkerBreakdown(b: ReturnType<typeof workerBreakdown>): void {
+  if (!b.sampledMs) {
+    console.log("no worker samples in the trace");
+    return;
+  }
+  console.log(
+    `\nworkers (DuckDB-WASM) per filter change, sampled time by part (${b.sampledMs.toFixed(1)} ms sampled):`,
+  );
+  for (const [k, v] of b.parts)
+    console.log(
+      `  ${k.padEnd(44)} ${v.toFixed(1).padStart(7)} ms  ${((100 * v) / b.sampledMs).toFixed(0).padStart(3)} %`,
+    );
+  console.log("top functions:");
+  for (const [k, v] of b.functions)
+    console.log(`  ${k.slice(0, 90).padEnd(90)} ${v.toFixed(1).padStart(6)} ms`);
 }

@@ -24,6 +24,10 @@ export interface TierRow {
   orders: number;
 }
 
+/**
+ * Per tier over the filters' days: active users, sessions, generations, revenue. The headline
+ * figures are these added up (kpis.ts), from the same statement.
+ */
 export const tierSummaryQuery: ViewQuery<TierRow[]> = {
   id: "tier-summary",
   tables: ["agg_active_users_daily", "agg_sessions_daily", "agg_generations_daily", "agg_orders_daily"],
@@ -36,13 +40,13 @@ users as (
   group by user_tier
 ),
 sessions as (
-  select user_tier, sum(sessions) as sessions
+  select user_tier, sum(sessions) as sessions, sum(friction_score_sum) as friction_score_sum
   from agg_sessions_daily
   ${filterWhere.sessions(f)}
   group by user_tier
 ),
 generations as (
-  select user_tier, sum(generations) as generations,
+  select user_tier, sum(generations) as generations, sum(successful_generations) as successful_generations,
     sum(successful_generations)::double / sum(generations) as success_rate
   from agg_generations_daily
   ${filterWhere.generations(f)}
@@ -61,7 +65,10 @@ select
   coalesce(generations.generations, 0)::double as generations,
   generations.success_rate,
   coalesce(orders.revenue_usd, 0)::double as revenue_usd,
-  coalesce(orders.orders, 0)::double as orders
+  coalesce(orders.orders, 0)::double as orders,
+  -- For the headline figures, which add the tiers up (kpis.ts).
+  coalesce(sessions.friction_score_sum, 0)::double as friction_score_sum,
+  coalesce(generations.successful_generations, 0)::double as successful_generations
 from tiers
 left join users on users.user_tier = tiers.user_tier
 left join sessions on sessions.user_tier = tiers.user_tier
