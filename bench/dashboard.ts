@@ -99,6 +99,7 @@ interface FilterChange {
   workerMs?: number | null;
   /** CPU time on the critical path: main thread to the queries, DuckDB-WASM, main thread to the paint. */
   criticalMs?: number | null;
+  criticalParts?: number[] | null;
 }
 
 export interface DashboardScaleResult {
@@ -454,15 +455,20 @@ async function changeFilter(
   };
 }
 
+interface CpuOfChange {
+  mainMs: number;
+  workerMs: number;
+  criticalMs: number | null;
+  /** The critical path's parts: main thread to the queries, DuckDB-WASM, main thread to the paint. */
+  criticalParts: number[] | null;
+}
+
 /**
  * Main-thread and worker CPU time of each filter change, from a Chromium trace of the walk:
  * the thread time of the tasks between a change's input and the frame that painted it. Unlike
  * wall time, it hardly moves with the machine's load: it is the work a change costs.
  */
-function cpuPerChange(
-  trace: Buffer,
-  keys: readonly string[],
-): { mainMs: number; workerMs: number; criticalMs: number | null }[] {
+function cpuPerChange(trace: Buffer, keys: readonly string[]): CpuOfChange[] {
   interface TraceEvent {
     name: string;
     ph: string;
@@ -500,7 +506,7 @@ function cpuPerChange(
     });
   const main = (n: string) => n === "CrRendererMain";
   const workers = (n: string) => n.startsWith("DedicatedWorker");
-  const out: { mainMs: number; workerMs: number; criticalMs: number | null }[] = [];
+  const out: CpuOfChange[] = [];
   let i = 0;
   for (const key of keys) {
     const input = marks.findIndex((m, j) => j >= i && m.name === "sbdk:bench:input");
@@ -515,13 +521,15 @@ function cpuPerChange(
     const [first, last] = ran.length
       ? [Math.min(...ran.map((q) => q.start)), Math.max(...ran.map((q) => q.end))]
       : [null, null];
+    const parts =
+      first === null || last === null
+        ? null
+        : ([cpu(from, first, main), cpu(first, last, workers), cpu(last, to, main)] as const);
     out.push({
       mainMs: cpu(from, to, main),
       workerMs: cpu(from, to, workers),
-      criticalMs:
-        first === null || last === null
-          ? null
-          : cpu(from, first, main) + cpu(first, last, workers) + cpu(last, to, main),
+      criticalMs: parts ? parts[0] + parts[1] + parts[2] : null,
+      criticalParts: parts ? [...parts] : null,
     });
     i = live + 1;
   }
@@ -641,7 +649,7 @@ async function benchScale(
           changes.map((f) => f.key),
         );
         changes.forEach((f, i) =>
-          Object.assign(f, cpu[i] ?? { mainMs: null, workerMs: null, criticalMs: null }),
+          Object.assign(f, cpu[i] ?? { mainMs: null, workerMs: null, criticalMs: null, criticalParts: null }),
         );
         cold.push(c);
         warm.push(w);
@@ -685,6 +693,9 @@ async function benchScale(
   summary["filter: main-thread CPU"] = stat(filterChanges.map((f) => f.mainMs ?? null));
   summary["filter: worker CPU (DuckDB-WASM)"] = stat(filterChanges.map((f) => f.workerMs ?? null));
   summary["filter: CPU on the critical path"] = stat(filterChanges.map((f) => f.criticalMs ?? null));
+  for (const [i, part] of ["main to the queries", "DuckDB-WASM", "main to the paint"].entries()) {
+    summary[`filter: critical path, ${part}`] = stat(filterChanges.map((f) => f.criticalParts?.[i] ?? null));
+  }
   summary["filter: input → first query"] = stat(filterChanges.map((f) => f.beforeQueriesMs));
   summary["filter: DuckDB-WASM queries (span)"] = stat(filterChanges.map((f) => f.querySpanMs));
   summary["filter: last result → painted"] = stat(filterChanges.map((f) => f.afterQueriesMs));

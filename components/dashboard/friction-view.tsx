@@ -238,7 +238,9 @@ export function FrictionView() {
             data-testid="top-friction-rows"
             columns={SESSION_COLUMNS}
             rows={rows}
-            rowKey={(r) => String(r.sessionId)}
+            // By rank: a filter change rewrites the rows' text in place rather than building
+            // twenty new rows.
+            rowKey={(r) => String(rows.indexOf(r))}
           />
         )}
       </ChartPanel>
