@@ -93,41 +93,29 @@ export type TierDay = { day: string } & Record<string, number | string>;
 export const tierOverTimeQuery: ViewQuery<TierDay[]> = {
   id: "tier-over-time",
   tables: ["agg_active_users_daily", "agg_generations_daily", "agg_orders_daily"],
-  sql: (f) => `with
-generations as (
-  select generation_date as day, user_tier, sum(generations) as generations
+  // One aggregation over the three tables' rows, each in one set of columns: about half the time
+  // in DuckDB-WASM of an aggregation per table joined on a union of their keys.
+  sql: (f) => `select
+  strftime(day, '%Y-%m-%d') as day,
+  user_tier,
+  sum(generations)::double as generations,
+  sum(users)::double as users,
+  sum(revenue_usd)::double as revenue_usd
+from (
+  select generation_date as day, user_tier, generations, 0 as users, 0 as revenue_usd
   from agg_generations_daily
   ${filterWhere.generations(f)}
-  group by all
-),
-active as (
-  select activity_date as day, user_tier, sum(users) as users
+  union all
+  select activity_date, user_tier, 0, users, 0
   from agg_active_users_daily
   ${filterWhere.activeUsers(f, { distinct: false })}
-  group by all
-),
-orders as (
-  select order_date as day, user_tier, sum(revenue_usd) as revenue_usd
+  union all
+  select order_date, user_tier, 0, 0, revenue_usd
   from agg_orders_daily
   ${filterWhere.orders(f)}
-  group by all
-),
-keys as (
-  select day, user_tier from generations
-  union select day, user_tier from active
-  union select day, user_tier from orders
 )
-select
-  strftime(keys.day, '%Y-%m-%d') as day,
-  keys.user_tier,
-  coalesce(generations.generations, 0)::double as generations,
-  coalesce(active.users, 0)::double as users,
-  coalesce(orders.revenue_usd, 0)::double as revenue_usd
-from keys
-left join generations using (day, user_tier)
-left join active using (day, user_tier)
-left join orders using (day, user_tier)
-order by keys.day, keys.user_tier`,
+group by all
+order by day, user_tier`,
   rows: (rows) => {
     const byDay = new Map<string, TierDay>();
     for (const r of rows) {
