@@ -24,6 +24,14 @@ import { runPipeline } from "@/lib/server/pipeline";
 import { readPublishedManifest } from "@/lib/server/publish";
 import { PACKAGE_ROOT } from "@/lib/server/paths";
 import { DASHBOARD_TABLES } from "@/lib/shared/dashboard/constants";
+import {
+  breakdown,
+  changeWindows,
+  printBreakdown,
+  printWorkerBreakdown,
+  workerBreakdown,
+  type CpuProfile,
+} from "./dashboard-profile";
 import type { PublishManifest } from "@/lib/shared/manifest";
 
 /** Command-line flags of this case, merged into bench/index.ts's parseArgs options. */
@@ -33,6 +41,7 @@ export const DASHBOARD_FLAGS = {
   "dashboard-port": { type: "string" },
   "dashboard-data": { type: "string" },
   "dashboard-scales": { type: "string" },
+  "dashboard-profile": { type: "string" },
 } as const;
 
 export interface DashboardFlags {
@@ -41,6 +50,8 @@ export interface DashboardFlags {
   "dashboard-port"?: string;
   "dashboard-data"?: string;
   "dashboard-scales"?: string;
+  /** Writes a CPU profile of one more filter walk there and prints where its time went. */
+  "dashboard-profile"?: string;
   keep?: boolean;
 }
 
@@ -86,6 +97,9 @@ interface FilterChange {
   /** CPU time of the page's main thread and of its workers (DuckDB-WASM) over the change. */
   mainMs?: number | null;
   workerMs?: number | null;
+  /** CPU time on the critical path: main thread to the queries, DuckDB-WASM, main thread to the paint. */
+  criticalMs?: number | null;
+  criticalParts?: number[] | null;
 }
 
 export interface DashboardScaleResult {
@@ -126,7 +140,13 @@ const PROBE = `(() => {
   window.__sbdkProbe = probe;
   const panels = () => [...document.querySelectorAll('[data-testid="kpis"], [data-testid^="chart-"], [data-testid^="table-"]')];
   const settled = (e) => ["ready", "empty", "error"].includes(e.getAttribute("data-state") || "");
-  const afterFrame = (fn) => requestAnimationFrame(() => fn(performance.now()));
+  // The time after the next frame is painted: a task posted from the frame's animation
+  // callbacks runs once the frame's style, layout and paint are done.
+  const afterFrame = (fn) => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => fn(performance.now());
+    channel.port2.postMessage(null);
+  });
   const check = () => {
     if (probe.figuresAt === null) {
       const v = document.querySelector('[data-testid="kpi-users"] [data-testid="kpi-value"]');
@@ -435,12 +455,20 @@ async function changeFilter(
   };
 }
 
+interface CpuOfChange {
+  mainMs: number;
+  workerMs: number;
+  criticalMs: number | null;
+  /** The critical path's parts: main thread to the queries, DuckDB-WASM, main thread to the paint. */
+  criticalParts: number[] | null;
+}
+
 /**
  * Main-thread and worker CPU time of each filter change, from a Chromium trace of the walk:
  * the thread time of the tasks between a change's input and the frame that painted it. Unlike
  * wall time, it hardly moves with the machine's load: it is the work a change costs.
  */
-function cpuPerChange(trace: Buffer, keys: readonly string[]): { mainMs: number; workerMs: number }[] {
+function cpuPerChange(trace: Buffer, keys: readonly string[]): CpuOfChange[] {
   interface TraceEvent {
     name: string;
     ph: string;
@@ -449,7 +477,7 @@ function cpuPerChange(trace: Buffer, keys: readonly string[]): { mainMs: number;
     ts: number;
     dur?: number;
     tdur?: number;
-    args?: { name?: string };
+    args?: { name?: string; data?: { detail?: string } };
   }
   const events = (JSON.parse(trace.toString("utf8")) as { traceEvents: TraceEvent[] }).traceEvents;
   const marks = events.filter((e) => e.name.startsWith("sbdk:bench:")).sort((a, b) => a.ts - b.ts);
@@ -469,16 +497,39 @@ function cpuPerChange(trace: Buffer, keys: readonly string[]): { mainMs: number;
         const overlap = Math.min(to, t.ts + (t.dur ?? 0)) - Math.max(from, t.ts);
         return sum + (t.tdur ?? 0) * (t.dur ? Math.max(0, overlap) / t.dur : 1);
       }, 0) / 1000;
-  const out: { mainMs: number; workerMs: number }[] = [];
+  // When each query's result came (its mark) and how long it ran (the mark's detail).
+  const queries = events
+    .filter((e) => e.pid === pid && e.name.startsWith("sbdk:query:"))
+    .map((e) => {
+      const millis = Number((JSON.parse(e.args?.data?.detail ?? "{}") as { millis?: number }).millis ?? 0);
+      return { start: e.ts - millis * 1000, end: e.ts };
+    });
+  const main = (n: string) => n === "CrRendererMain";
+  const workers = (n: string) => n.startsWith("DedicatedWorker");
+  const out: CpuOfChange[] = [];
   let i = 0;
   for (const key of keys) {
     const input = marks.findIndex((m, j) => j >= i && m.name === "sbdk:bench:input");
     const live = marks.findIndex((m, j) => j > input && m.name === `sbdk:bench:live ${key}`);
     if (input < 0 || live < 0) break;
     const [from, to] = [marks[input]!.ts, marks[live]!.ts];
+    // The CPU time on the change's critical path: the main thread up to the queries' start,
+    // DuckDB-WASM while they run, the main thread from their results to the paint. What the
+    // main thread does meanwhile runs on another core on an idle machine, so this is about the
+    // change's latency there.
+    const ran = queries.filter((q) => q.end >= from && q.end <= to);
+    const [first, last] = ran.length
+      ? [Math.min(...ran.map((q) => q.start)), Math.max(...ran.map((q) => q.end))]
+      : [null, null];
+    const parts =
+      first === null || last === null
+        ? null
+        : ([cpu(from, first, main), cpu(first, last, workers), cpu(last, to, main)] as const);
     out.push({
-      mainMs: cpu(from, to, (n) => n === "CrRendererMain"),
-      workerMs: cpu(from, to, (n) => n.startsWith("DedicatedWorker")),
+      mainMs: cpu(from, to, main),
+      workerMs: cpu(from, to, workers),
+      criticalMs: parts ? parts[0] + parts[1] + parts[2] : null,
+      criticalParts: parts ? [...parts] : null,
     });
     i = live + 1;
   }
@@ -522,10 +573,51 @@ async function filterWalk(page: Page, manifest: PublishManifest): Promise<Filter
   return out;
 }
 
+/**
+ * One more walk, on a new page, under V8's sampling profiler and a detailed trace (both slow
+ * the page down a little, so its figures stay out of the table): where each change's
+ * main-thread time goes.
+ */
+async function profileWalk(browser: Browser, url: string, manifest: PublishManifest, file: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    await context.addInitScript({ content: PROBE });
+    const page = await context.newPage();
+    await loadPage(page, url);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await browser.startTracing(page, {
+      categories: [
+        "toplevel",
+        "blink.user_timing",
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "disabled-by-default-v8.cpu_profiler",
+        "v8",
+      ],
+    });
+    await cdp.send("Profiler.start");
+    const changes = await filterWalk(page, manifest);
+    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+    const raw = await browser.stopTracing();
+    writeFileSync(file.replace(/(\.cpuprofile)?$/, ".trace.json"), raw);
+    const trace = (JSON.parse(raw.toString("utf8")) as { traceEvents: never[] }).traceEvents;
+    const windows = changeWindows(
+      trace,
+      changes.map((c) => c.key),
+    );
+    printBreakdown(await breakdown(page, profile, trace, windows), file, profile);
+    printWorkerBreakdown(workerBreakdown(trace, windows));
+  } finally {
+    await context.close();
+  }
+}
+
 async function benchScale(
   scale: DashboardScale,
   browser: Browser,
-  options: { runs: number; port: number | null; dataDir?: string; keep?: boolean },
+  options: { runs: number; port: number | null; dataDir?: string; keep?: boolean; profile?: string },
 ): Promise<DashboardScaleResult> {
   console.log(`\n== dashboard, ${scale.name}: base ${fmt(scale.users)} users × ${scale.days} days`);
   const data = await publishScale(scale, options.dataDir);
@@ -556,7 +648,9 @@ async function benchScale(
           await browser.stopTracing(),
           changes.map((f) => f.key),
         );
-        changes.forEach((f, i) => Object.assign(f, cpu[i] ?? { mainMs: null, workerMs: null }));
+        changes.forEach((f, i) =>
+          Object.assign(f, cpu[i] ?? { mainMs: null, workerMs: null, criticalMs: null, criticalParts: null }),
+        );
         cold.push(c);
         warm.push(w);
         filterChanges.push(...changes);
@@ -574,6 +668,7 @@ async function benchScale(
         await context.close();
       }
     }
+    if (options.profile) await profileWalk(browser, server.url, data.manifest, options.profile);
   } finally {
     server.stop();
     if (data.temporary && !options.keep) rmSync(data.dir, { recursive: true, force: true });
@@ -597,6 +692,10 @@ async function benchScale(
   }
   summary["filter: main-thread CPU"] = stat(filterChanges.map((f) => f.mainMs ?? null));
   summary["filter: worker CPU (DuckDB-WASM)"] = stat(filterChanges.map((f) => f.workerMs ?? null));
+  summary["filter: CPU on the critical path"] = stat(filterChanges.map((f) => f.criticalMs ?? null));
+  for (const [i, part] of ["main to the queries", "DuckDB-WASM", "main to the paint"].entries()) {
+    summary[`filter: critical path, ${part}`] = stat(filterChanges.map((f) => f.criticalParts?.[i] ?? null));
+  }
   summary["filter: input → first query"] = stat(filterChanges.map((f) => f.beforeQueriesMs));
   summary["filter: DuckDB-WASM queries (span)"] = stat(filterChanges.map((f) => f.querySpanMs));
   summary["filter: last result → painted"] = stat(filterChanges.map((f) => f.afterQueriesMs));
@@ -682,6 +781,14 @@ export async function benchDashboard(flags: DashboardFlags): Promise<DashboardSc
           port,
           ...(flags["dashboard-data"] ? { dataDir: flags["dashboard-data"] } : {}),
           ...(flags.keep ? { keep: true } : {}),
+          ...(flags["dashboard-profile"]
+            ? {
+                profile:
+                  scales.length > 1
+                    ? flags["dashboard-profile"].replace(/(\.cpuprofile)?$/, `-${scale.name}.cpuprofile`)
+                    : flags["dashboard-profile"],
+              }
+            : {}),
         }),
       );
     }

@@ -30,14 +30,3 @@ export function TooltipCard(props: { title: ReactNode; lines: readonly TooltipLi
     </div>
   );
 }
-
-/** What recharts hands a custom tooltip (the parts used here). */
-export interface TooltipContent<T> {
-  active?: boolean;
-  payload?: readonly { payload?: T }[];
-}
-
-/** The row under the pointer, or null when the tooltip is hidden. */
-export function hoveredRow<T>(props: TooltipContent<T>): T | null {
-  return props.active ? (props.payload?.[0]?.payload ?? null) : null;
-}

@@ -1,7 +1,7 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { TooltipCard, hoveredRow, type TooltipContent, type TooltipLine } from "./chart-tooltip";
-import { axisProps, palette } from "./palette";
+import type { TooltipLine } from "./chart-tooltip";
+import { pct } from "./geometry";
+import { BandCursor, CategoryAxisX, Plot, ValueAxisY } from "./plot";
 import { maxOf, niceTicks } from "./ticks";
 
 export interface HistogramRow {
@@ -19,50 +19,49 @@ export function Histogram(props: {
   height: number;
   xLabel: string;
   formatY(n: number): string;
+  /** What the chart shows, for screen readers. */
+  label?: string;
 }) {
-  const ticks = niceTicks(maxOf(props.rows, ["value"]));
+  const { rows } = props;
+  const ticks = niceTicks(maxOf(rows, ["value"]));
+  const max = ticks[ticks.length - 1] ?? 1;
+  const n = rows.length;
   return (
-    <ResponsiveContainer width="100%" height={props.height}>
-      <BarChart
-        data={props.rows as HistogramRow[]}
-        barCategoryGap={1}
-        margin={{ top: 4, right: 4, bottom: 14, left: 0 }}
-      >
-        <CartesianGrid vertical={false} stroke={palette.grid} />
-        <XAxis
-          dataKey="start"
-          {...axisProps}
-          tickFormatter={(v: number) => String(v)}
-          interval={1}
-          label={{
-            value: props.xLabel,
-            position: "insideBottom",
-            offset: -10,
-            fill: palette.axis,
-            fontSize: 11,
+    <Plot
+      height={props.height}
+      insets={{ top: 8, right: 4, bottom: 40, left: 44 }}
+      label={props.label ?? props.xLabel}
+      count={n}
+      axis="x"
+      layout="band"
+      frame={
+        <>
+          <ValueAxisY ticks={ticks} format={props.formatY} side="left" grid />
+          <CategoryAxisX
+            title={props.xLabel}
+            labels={rows.flatMap((r, i) =>
+              i % 2 === 0 ? [{ at: (i + 0.5) / n, text: String(r.start) }] : [],
+            )}
+          />
+        </>
+      }
+      cursor={(i) => <BandCursor index={i} count={n} axis="x" />}
+      tooltip={(i) => rows[i]!.tooltip}
+      anchor={(i) => 1 - (rows[i]!.value / max) * 0.5}
+    >
+      {rows.map((r, i) => (
+        <div
+          key={r.start}
+          data-mark="bar"
+          className="absolute bottom-0 rounded-t-[3px]"
+          style={{
+            left: `calc(${pct(i / n)} + 0.5px)`,
+            width: `calc(${pct(1 / n)} - 1px)`,
+            height: pct(r.value / max),
+            background: r.color,
           }}
         />
-        <YAxis
-          {...axisProps}
-          axisLine={false}
-          width={44}
-          tickFormatter={props.formatY}
-          ticks={ticks}
-          domain={[0, ticks[ticks.length - 1] ?? 1]}
-        />
-        <Tooltip
-          cursor={{ fill: "rgba(24,24,27,0.04)" }}
-          content={(p: TooltipContent<HistogramRow>) => {
-            const row = hoveredRow(p);
-            return row ? <TooltipCard title={row.tooltip.title} lines={row.tooltip.lines} /> : null;
-          }}
-        />
-        <Bar dataKey="value" isAnimationActive={false} radius={[3, 3, 0, 0]}>
-          {props.rows.map((r) => (
-            <Cell key={r.start} fill={r.color} />
-          ))}
-        </Bar>
-      </BarChart>
-    </ResponsiveContainer>
+      ))}
+    </Plot>
   );
 }

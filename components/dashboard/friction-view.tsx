@@ -130,6 +130,7 @@ export function FrictionView() {
           const total = rows.reduce((s, r) => s + r.sessions, 0);
           return (
             <Histogram
+              label="Sessions by friction score"
               height={304}
               xLabel="Friction score"
               formatY={(n) => formatInteger(n)}
@@ -163,6 +164,7 @@ export function FrictionView() {
         >
           {(rows) => (
             <BarList
+              label="Average friction per session by tier"
               rows={segmentRows(rows, palette.tier)}
               height={104}
               format={formatDecimal}
@@ -181,6 +183,7 @@ export function FrictionView() {
         >
           {(rows) => (
             <BarList
+              label="Average friction per session by region"
               rows={segmentRows(rows)}
               height={150}
               format={formatDecimal}
@@ -202,6 +205,7 @@ export function FrictionView() {
       >
         {(rows) => (
           <TimeSeries
+            label="Average friction and high-friction share by day"
             height={220}
             rows={rows}
             series={[
@@ -234,7 +238,9 @@ export function FrictionView() {
             data-testid="top-friction-rows"
             columns={SESSION_COLUMNS}
             rows={rows}
-            rowKey={(r) => String(r.sessionId)}
+            // By rank: a filter change rewrites the rows' text in place rather than building
+            // twenty new rows.
+            rowKey={(r) => String(rows.indexOf(r))}
           />
         )}
       </ChartPanel>

@@ -93,6 +93,7 @@ export function TierView() {
       >
         {(rows) => (
           <ShareBars
+            label="Active users, sessions, generations and revenue split across tiers"
             height={184}
             segments={rows.map((r) => ({
               key: r.tier,
@@ -162,6 +163,7 @@ export function TierView() {
           );
           return (
             <TimeSeries
+              label={`${MEASURES.find((m) => m.value === measure)?.label ?? measure} per day, stacked by tier`}
               height={240}
               rows={rows}
               series={tiers.map((t) => ({

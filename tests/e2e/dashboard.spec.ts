@@ -84,7 +84,7 @@ test.describe("overview dashboard", () => {
     }
     // Charts are drawn (SVG marks), the tables have rows.
     await expect(
-      page.getByTestId("chart-friction-histogram").locator(".recharts-bar-rectangle").first(),
+      page.getByTestId("chart-friction-histogram").locator('[data-mark="bar"]').first(),
     ).toBeVisible();
     await expect(page.getByTestId("top-friction-rows").locator("tbody tr")).toHaveCount(20);
     await expect(page.getByTestId("tier-rows").locator("tbody tr")).toHaveCount(3);

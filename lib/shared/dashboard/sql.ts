@@ -91,39 +91,6 @@ export const filterWhere = {
   },
 };
 
-/** One row: the six headline figures. */
-export function kpiSql(f: DashboardFilters): string {
-  return `with
-sessions as (
-  select sum(sessions) as sessions, sum(friction_score_sum)::double / sum(sessions) as avg_friction
-  from agg_sessions_daily
-  ${filterWhere.sessions(f)}
-),
-users as (
-  select sum(users) as users
-  from agg_active_users_daily
-  ${filterWhere.activeUsers(f, { distinct: true })}
-),
-generations as (
-  select sum(generations) as generations, sum(successful_generations)::double / sum(generations) as success_rate
-  from agg_generations_daily
-  ${filterWhere.generations(f)}
-),
-orders as (
-  select coalesce(sum(revenue_usd), 0)::double as revenue_usd
-  from agg_orders_daily
-  ${filterWhere.orders(f)}
-)
-select
-  coalesce(users.users, 0)::double as users,
-  coalesce(sessions.sessions, 0)::double as sessions,
-  coalesce(generations.generations, 0)::double as generations,
-  generations.success_rate,
-  orders.revenue_usd,
-  sessions.avg_friction
-from sessions, users, generations, orders`;
-}
-
 /** dbt test outcomes per model (the model a test is attached to). */
 export const testsByModelSql = `select
   model,

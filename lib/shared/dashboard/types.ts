@@ -29,19 +29,6 @@ export interface Trust {
   warning: number;
 }
 
-/** Coerces a row of kpiSql (either engine) into Kpis. */
-export function toKpis(row: Record<string, unknown> | undefined): Kpis {
-  const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-  return {
-    users: num(row?.users) ?? 0,
-    sessions: num(row?.sessions) ?? 0,
-    generations: num(row?.generations) ?? 0,
-    success_rate: num(row?.success_rate),
-    revenue_usd: num(row?.revenue_usd) ?? 0,
-    avg_friction: num(row?.avg_friction),
-  };
-}
-
 /** The models a set of models reads from, themselves included (sources left out). */
 export function upstreamModels(models: readonly string[], lineage: readonly LineageNode[]): string[] {
   const byName = new Map(lineage.map((n) => [n.name, n]));

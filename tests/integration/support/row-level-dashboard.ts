@@ -63,53 +63,14 @@ const filterWhere = {
 
 /** The SQL of each dashboard query (by id) over the marts. */
 export const ROW_LEVEL_SQL: Record<string, (f: DashboardFilters) => string> = {
-  kpis: (f) => `with
-sessions as (
-  select count(*) as sessions, count(distinct user_id) as users, avg(friction_score) as avg_friction
-  from fct_sessions
-  ${filterWhere.sessions(f)}
-),
-generations as (
-  select count(*) as generations, avg(case when is_success then 1.0 else 0.0 end) as success_rate
-  from fct_generations
-  ${filterWhere.generations(f)}
-),
-orders as (
-  select cast(coalesce(sum(amount_usd), 0) as double) as revenue_usd
-  from fct_orders
-  ${filterWhere.orders(f)}
-)
-select
-  sessions.users::double as users,
-  sessions.sessions::double as sessions,
-  generations.generations::double as generations,
-  generations.success_rate,
-  orders.revenue_usd,
-  sessions.avg_friction
-from sessions, generations, orders`,
-  // As one row of bin_<edge> counts, the shape the dashboard's histogram query returns.
-  "friction-histogram": (f) => `with
-binned as (
-  select least(floor(friction_score / ${FRICTION_BUCKET}) * ${FRICTION_BUCKET}, ${100 - FRICTION_BUCKET}) as start
-  from fct_sessions
-  ${filterWhere.sessions(f)}
-)
-select
-  ${Array.from({ length: 100 / FRICTION_BUCKET }, (_, i) => i * FRICTION_BUCKET)
-    .map((b) => `count(*) filter (where start = ${b})::double as bin_${b}`)
-    .join(",\n  ")}
-from binned`,
-  "friction-by-tier": (f) => segment("user_tier", f),
-  "friction-by-region": (f) => segment("region", f),
-  "friction-over-time": (f) => `select
-  strftime(session_date, '%Y-%m-%d') as day,
-  count(*)::double as sessions,
-  avg(friction_score) as avg_friction,
-  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share
-from fct_sessions
-${filterWhere.sessions(f)}
-group by session_date
-order by session_date`,
+  // The headline figures add up the tier summary's rows, from its statement.
+  kpis: (f) => tierSummary(f),
+  // The friction view's four charts read one statement (per tier, per region, per day, in
+  // total with the histogram's bin_<edge> counts): the same shape here.
+  "friction-histogram": (f) => sessionsBreakdown(f),
+  "friction-by-tier": (f) => sessionsBreakdown(f),
+  "friction-by-region": (f) => sessionsBreakdown(f),
+  "friction-over-time": (f) => sessionsBreakdown(f),
   "top-friction-sessions": (f) => `select
   session_id, user_id, user_tier, region,
   strftime(session_date, '%Y-%m-%d') as day,
@@ -119,39 +80,7 @@ from fct_sessions
 ${filterWhere.sessions(f)}
 order by friction_score desc, session_id
 limit ${TOP_SESSIONS}`,
-  "tier-summary": (f) => `with
-tiers as (select * from (values ${tierValues(f)}) as t(user_tier, ord)),
-sessions as (
-  select user_tier, count(distinct user_id) as users, count(*) as sessions
-  from fct_sessions
-  ${filterWhere.sessions(f)}
-  group by user_tier
-),
-generations as (
-  select user_tier, count(*) as generations, avg(case when is_success then 1.0 else 0.0 end) as success_rate
-  from fct_generations
-  ${filterWhere.generations(f)}
-  group by user_tier
-),
-orders as (
-  select user_tier, sum(amount_usd) as revenue_usd, count(*) as orders
-  from fct_orders
-  ${filterWhere.orders(f)}
-  group by user_tier
-)
-select
-  tiers.user_tier,
-  coalesce(sessions.users, 0)::double as users,
-  coalesce(sessions.sessions, 0)::double as sessions,
-  coalesce(generations.generations, 0)::double as generations,
-  generations.success_rate,
-  coalesce(orders.revenue_usd, 0)::double as revenue_usd,
-  coalesce(orders.orders, 0)::double as orders
-from tiers
-left join sessions on sessions.user_tier = tiers.user_tier
-left join generations on generations.user_tier = tiers.user_tier
-left join orders on orders.user_tier = tiers.user_tier
-order by tiers.ord`,
+  "tier-summary": (f) => tierSummary(f),
   "tier-over-time": (f) => `with
 generations as (
   select generation_date as day, user_tier, count(*) as generations
@@ -242,15 +171,64 @@ left join orders using (week)
 order by weeks.week`,
 };
 
-function segment(column: "user_tier" | "region", f: DashboardFilters): string {
-  return `select
-  ${column} as key,
+function tierSummary(f: DashboardFilters): string {
+  return `with
+tiers as (select * from (values ${tierValues(f)}) as t(user_tier, ord)),
+sessions as (
+  select user_tier, count(distinct user_id) as users, count(*) as sessions, sum(friction_score) as friction_score_sum
+  from fct_sessions
+  ${filterWhere.sessions(f)}
+  group by user_tier
+),
+generations as (
+  select user_tier, count(*) as generations, count(*) filter (where is_success) as successful_generations,
+    avg(case when is_success then 1.0 else 0.0 end) as success_rate
+  from fct_generations
+  ${filterWhere.generations(f)}
+  group by user_tier
+),
+orders as (
+  select user_tier, sum(amount_usd) as revenue_usd, count(*) as orders
+  from fct_orders
+  ${filterWhere.orders(f)}
+  group by user_tier
+)
+select
+  tiers.user_tier,
+  coalesce(sessions.users, 0)::double as users,
+  coalesce(sessions.sessions, 0)::double as sessions,
+  coalesce(generations.generations, 0)::double as generations,
+  generations.success_rate,
+  coalesce(orders.revenue_usd, 0)::double as revenue_usd,
+  coalesce(orders.orders, 0)::double as orders,
+  coalesce(sessions.friction_score_sum, 0)::double as friction_score_sum,
+  coalesce(generations.successful_generations, 0)::double as successful_generations
+from tiers
+left join sessions on sessions.user_tier = tiers.user_tier
+left join generations on generations.user_tier = tiers.user_tier
+left join orders on orders.user_tier = tiers.user_tier
+order by tiers.ord`;
+}
+
+function sessionsBreakdown(f: DashboardFilters): string {
+  const bins = Array.from({ length: 100 / FRICTION_BUCKET }, (_, i) => i * FRICTION_BUCKET);
+  return `with
+binned as (
+  select *, least(floor(friction_score / ${FRICTION_BUCKET}) * ${FRICTION_BUCKET}, ${100 - FRICTION_BUCKET}) as start
+  from fct_sessions
+  ${filterWhere.sessions(f)}
+)
+select
+  grouping(user_tier, region, session_date) as breakdown,
+  coalesce(user_tier, region) as key,
+  strftime(session_date, '%Y-%m-%d') as day,
   count(*)::double as sessions,
   avg(friction_score) as avg_friction,
-  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share
-from fct_sessions
-${filterWhere.sessions(f)}
-group by ${column}`;
+  avg(case when friction_category = 'high' then 1.0 else 0.0 end) as high_share,
+  ${bins.map((b) => `count(*) filter (where start = ${b})::double as bin_${b}`).join(",\n  ")}
+from binned
+group by grouping sets ((user_tier), (region), (session_date), ())
+order by breakdown, key, session_date`;
 }
 
 function tiersOf(f: DashboardFilters): readonly string[] {

@@ -1,5 +1,7 @@
 /** The friction view: how much trouble sessions run into, and where. */
+import type { DashboardFilters } from "@/lib/shared/dashboard/filters";
 import { filterWhere } from "@/lib/shared/dashboard/sql";
+import type { PlainRow } from "@/lib/shared/rows";
 import { num, numOrNull, str, type ViewQuery } from "./types";
 
 /** Width of the histogram bins: the dbt var friction_bin_width of agg_sessions_daily. */
@@ -22,21 +24,49 @@ export interface HistogramBin {
 /** Lower edges of the histogram's bins: 0, 5, …, 95 (the last bin includes 100). */
 const BINS = Array.from({ length: 100 / FRICTION_BUCKET }, (_, i) => i * FRICTION_BUCKET);
 
+/**
+ * The sessions of the friction view in one statement, one scan of agg_sessions_daily: per tier,
+ * per region, per day, and in total (the histogram's bins). The four charts each read their
+ * part; DuckDB-WASM runs the statement once for all four (lib/browser/query-batch.ts runs a
+ * text once per filter change), where four statements cost four plans.
+ */
+function sessionsBreakdownSql(f: DashboardFilters): string {
+  return `select
+  grouping(user_tier, region, session_date) as breakdown,
+  coalesce(user_tier, region) as key,
+  strftime(session_date, '%Y-%m-%d') as day,
+  sum(sessions)::double as sessions,
+  sum(friction_score_sum)::double / sum(sessions) as avg_friction,
+  sum(high_friction_sessions)::double / sum(sessions) as high_share,
+  ${BINS.map((b) => `sum(friction_bin_${b})::double as bin_${b}`).join(",\n  ")}
+from agg_sessions_daily
+${filterWhere.sessions(f)}
+group by grouping sets ((user_tier), (region), (session_date), ())
+order by breakdown, key, session_date`;
+}
+
+/** The `breakdown` of each grouping set: a bit per column not grouped by (user_tier, region, day). */
+const BY = { tier: 0b011, region: 0b101, day: 0b110, total: 0b111 } as const;
+
+function part(rows: PlainRow[], by: keyof typeof BY): PlainRow[] {
+  return rows.filter((r) => num(r.breakdown) === BY[by]);
+}
+
 /** Sessions per bin, from agg_sessions_daily's friction_bin_<edge> columns. */
 export const frictionHistogramQuery: ViewQuery<HistogramBin[]> = {
   id: "friction-histogram",
   tables: ["agg_sessions_daily"],
-  sql: (f) => `select
-  ${BINS.map((b) => `sum(friction_bin_${b})::double as bin_${b}`).join(",\n  ")}
-from agg_sessions_daily
-${filterWhere.sessions(f)}`,
-  rows: (rows) =>
-    BINS.map((start) => ({
+  sql: sessionsBreakdownSql,
+  rows: (rows) => {
+    // No total row when no session matches: every bin is then 0.
+    const total = part(rows, "total")[0];
+    return BINS.map((start) => ({
       start,
       end: start + FRICTION_BUCKET,
-      sessions: num(rows[0]?.[`bin_${start}`]),
+      sessions: num(total?.[`bin_${start}`]),
       category: frictionCategory(start),
-    })),
+    }));
+  },
 };
 
 export interface FrictionSegment {
@@ -48,22 +78,15 @@ export interface FrictionSegment {
 
 function segmentQuery(
   id: string,
-  column: "user_tier" | "region",
+  by: "tier" | "region",
   order: readonly string[],
 ): ViewQuery<FrictionSegment[]> {
   return {
     id,
     tables: ["agg_sessions_daily"],
-    sql: (f) => `select
-  ${column} as key,
-  sum(sessions)::double as sessions,
-  sum(friction_score_sum)::double / sum(sessions) as avg_friction,
-  sum(high_friction_sessions)::double / sum(sessions) as high_share
-from agg_sessions_daily
-${filterWhere.sessions(f)}
-group by ${column}`,
+    sql: sessionsBreakdownSql,
     rows: (rows) =>
-      rows
+      part(rows, by)
         .map((r) => ({
           key: str(r.key),
           sessions: num(r.sessions),
@@ -79,11 +102,7 @@ function rank(order: readonly string[], key: string): number {
   return i === -1 ? order.length : i;
 }
 
-export const frictionByTierQuery = segmentQuery("friction-by-tier", "user_tier", [
-  "free",
-  "pro",
-  "enterprise",
-]);
+export const frictionByTierQuery = segmentQuery("friction-by-tier", "tier", ["free", "pro", "enterprise"]);
 export const frictionByRegionQuery = segmentQuery("friction-by-region", "region", [
   "us-west",
   "us-east",
@@ -102,17 +121,9 @@ export interface FrictionDay {
 export const frictionOverTimeQuery: ViewQuery<FrictionDay[]> = {
   id: "friction-over-time",
   tables: ["agg_sessions_daily"],
-  sql: (f) => `select
-  strftime(session_date, '%Y-%m-%d') as day,
-  sum(sessions)::double as sessions,
-  sum(friction_score_sum)::double / sum(sessions) as avg_friction,
-  sum(high_friction_sessions)::double / sum(sessions) as high_share
-from agg_sessions_daily
-${filterWhere.sessions(f)}
-group by session_date
-order by session_date`,
+  sql: sessionsBreakdownSql,
   rows: (rows) =>
-    rows.map((r) => ({
+    part(rows, "day").map((r) => ({
       day: str(r.day),
       sessions: num(r.sessions),
       avgFriction: numOrNull(r.avg_friction),
