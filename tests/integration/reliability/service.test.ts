@@ -257,7 +257,7 @@ describe("the web service, on a real pipeline", () => {
         expect(body.error.code).toBe("conflict:pipeline");
         expect(body.activeRunId).toBe(first.id);
         expect(body.error.message).toMatch(new RegExp(`^run ${first.id} is (queued|running)`));
-        expect(body.error.hint).toMatch(/one run writes the warehouse at a time/);
+        expect(body.error.hint).toMatch(/one job writes the warehouse at a time/);
       }
       const pushes = answers.filter((x) => x.kind === "push").map((x) => x.a);
       expect(pushes.map((a) => a.status)).toEqual(Array(20).fill(202));
