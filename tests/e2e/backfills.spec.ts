@@ -71,7 +71,7 @@ test("the preview shows the values a backfill would write, and their histogram, 
   expect(counts).toHaveLength(10);
   expect(counts.reduce((a, b) => a + b, 0)).toBe(prompts);
   expect(counts[0]).toBeGreaterThan(prompts / 2);
-  await expect(backfills.histogram.locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(backfills.histogram.locator('[data-mark="bar"]').first()).toBeVisible();
 
   // Sample rows: no value yet, and the value the registry's definition gives their text.
   const weights = toxicityWeights();
