@@ -253,6 +253,7 @@ describe("sbdk simulate, day by day on real DuckDB and real dbt", () => {
       for (const day of sim.days) {
         expect(day.files.map((f) => f.name).sort()).toEqual([
           "agg_active_users_daily",
+          "agg_backfills_daily",
           "agg_generations_daily",
           "agg_orders_daily",
           "agg_sessions_daily",
