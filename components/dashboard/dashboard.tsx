@@ -1,6 +1,7 @@
 "use client";
 /** The overview dashboard: filters, headline figures, the friction, tier and growth views, backfilled metrics. */
 import { DashboardProvider, type ServerFigures } from "@/lib/browser/dashboard-context";
+import { usePrefetchOneClickAway } from "@/lib/browser/use-prefetch";
 import type { PublishManifest } from "@/lib/shared/manifest";
 import { BackfillsView } from "./backfills-view";
 import { FilterBar } from "./filter-bar";
@@ -23,6 +24,7 @@ export function Dashboard(props: {
       {...(props.schema ? { schema: props.schema } : {})}
     >
       <TestsProvider>
+        <PrefetchOneClickAway />
         <div className="sticky top-0 z-20 -mx-4 border-b border-zinc-200/80 bg-zinc-50/90 px-4 py-2.5 backdrop-blur sm:-mx-6 sm:px-6">
           <FilterBar />
         </div>
@@ -36,4 +38,10 @@ export function Dashboard(props: {
       </TestsProvider>
     </DashboardProvider>
   );
+}
+
+/** Prepares the figures of the filters one click away (lib/browser/use-prefetch.ts). */
+function PrefetchOneClickAway() {
+  usePrefetchOneClickAway();
+  return null;
 }

@@ -1,10 +1,10 @@
 "use client";
 /** The filters every view shares; each change goes to the one store (and from there the URL). */
 import { useState } from "react";
-import { DateRange, type DatePreset } from "@/components/ui/date-range";
+import { DateRange } from "@/components/ui/date-range";
 import { MultiSelect } from "@/components/ui/multi-select";
 import { useDashboard, useFilters } from "@/lib/browser/dashboard-context";
-import { isFiltered } from "@/lib/shared/dashboard/filters";
+import { datePresets, isFiltered } from "@/lib/shared/dashboard/filters";
 import { MODELS, REGIONS, USER_TIERS } from "@/lib/shared/domain";
 
 const label = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " ");
@@ -14,21 +14,6 @@ const REGION_OPTIONS = REGIONS.map((r) => ({
   label: r === "us-west" ? "US West" : r === "us-east" ? "US East" : label(r),
 }));
 const MODEL_OPTIONS = MODELS.map((m) => ({ value: m, label: m }));
-
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function presets(start: string, end: string): DatePreset[] {
-  const out: DatePreset[] = [{ label: "All", from: null, to: null }];
-  for (const days of [7, 14]) {
-    const from = addDays(end, -(days - 1));
-    if (from > start) out.push({ label: `Last ${days} days`, from, to: null });
-  }
-  return out;
-}
 
 export function FilterBar() {
   const { manifest, store } = useDashboard();
@@ -45,7 +30,7 @@ export function FilterBar() {
           to={filters.to}
           min={range.start}
           max={range.end}
-          presets={presets(range.start, range.end)}
+          presets={datePresets(range.start, range.end)}
           onChange={({ from, to }) => setFilters({ from, to })}
         />
       ) : null}

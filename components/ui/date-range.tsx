@@ -1,11 +1,6 @@
 "use client";
+import type { DatePreset } from "@/lib/shared/dashboard/filters";
 import { cn } from "./cn";
-
-export interface DatePreset {
-  label: string;
-  from: string | null;
-  to: string | null;
-}
 
 /** From/to day inputs bounded by the data, with quick presets. */
 export function DateRange(props: {

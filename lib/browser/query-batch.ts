@@ -3,14 +3,27 @@
  * go to DuckDB-WASM together and their results are handed back together, in one task, so React
  * draws every chart once, in one frame, instead of once per result as each arrives. Results are
  * kept by SQL, so filters seen before answer at once.
+ *
+ * While nothing is asked for, it prepares the results of what may be asked next (`prefetch`,
+ * the filters one click away): one statement at a time, so a real change waits for at most the
+ * one statement under way, and the next click is answered from what is kept.
  */
 import type { PlainRow } from "@/lib/shared/rows";
 import { getBrowserDb } from "./duckdb";
 
-/** Results kept; each is a few dozen rows at most. */
-const CACHE_SIZE = 400;
+/**
+ * Results kept; each is a few dozen rows at most (a few MB in all). Room for the filters one
+ * click away from about twenty states (each about 17 states of 6 statements), so that the way
+ * back to filters seen a while ago is still kept too.
+ */
+const CACHE_SIZE = 2500;
 
 const cache = new Map<string, PlainRow[]>();
+/** Prefetched statements under way, by key: a change that asks for one waits for it. */
+const prefetching = new Map<string, Promise<PlainRow[]>>();
+/** Statements to prefetch, first first; replaced by every call of prefetch(). */
+let speculative: { key: string; sql: string; schema: string | undefined }[] = [];
+let speculating = false;
 let queue: {
   key: string;
   sql: string;
@@ -59,6 +72,11 @@ async function flush(): Promise<void> {
           sent.set(item.key, Promise.resolve(kept));
           continue;
         }
+        const underWay = prefetching.get(item.key);
+        if (underWay) {
+          sent.set(item.key, underWay);
+          continue;
+        }
         const started = performance.now();
         sent.set(
           item.key,
@@ -86,7 +104,65 @@ async function flush(): Promise<void> {
     for (const item of queue.splice(0)) item.reject(err);
   } finally {
     flushing = false;
+    schedulePrefetch();
   }
+}
+
+function schedulePrefetch(): void {
+  if (speculating || flushing || queue.length || !speculative.length) return;
+  speculating = true;
+  // A task of its own, after whatever the page does with the results it was just handed.
+  setTimeout(() => void runPrefetch(), 0);
+}
+
+function hidden(): boolean {
+  return typeof document !== "undefined" && document.visibilityState === "hidden";
+}
+
+async function runPrefetch(): Promise<void> {
+  try {
+    const db = await getBrowserDb();
+    while (speculative.length && !flushing && !queue.length) {
+      if (hidden()) {
+        // A page nobody looks at prepares nothing; it goes on when it is shown again.
+        document.addEventListener("visibilitychange", schedulePrefetch, { once: true });
+        return;
+      }
+      const item = speculative.shift()!;
+      if (cache.has(item.key) || prefetching.has(item.key)) continue;
+      const started = performance.now();
+      const rows = db.query(item.sql, item.schema ? { schema: item.schema } : undefined);
+      prefetching.set(item.key, rows);
+      try {
+        keep(item.key, await rows);
+        performance.mark("sbdk:prefetch", { detail: { millis: performance.now() - started } });
+      } catch {
+        // Not kept: if the filters are ever chosen, the statement runs again and says what failed.
+      } finally {
+        prefetching.delete(item.key);
+      }
+      // Between two statements, the page handles what the user did meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (!speculative.length) performance.mark("sbdk:prefetch-done");
+    }
+  } catch {
+    // No engine: nothing to prepare; the views say why.
+    speculative = [];
+  } finally {
+    speculating = false;
+  }
+  if (!hidden()) schedulePrefetch();
+}
+
+/**
+ * Prepares the results of statements the page may ask for next, in this order, while it asks
+ * for nothing; each replaces the statements of the previous call that were not run yet.
+ */
+export function prefetch(scope: string, statements: readonly { sql: string; schema?: string }[]): void {
+  speculative = statements
+    .map((s) => ({ key: `${scope}\n${s.sql}`, sql: s.sql, schema: s.schema }))
+    .filter((s) => !cache.has(s.key));
+  schedulePrefetch();
 }
 
 /**

@@ -145,6 +145,7 @@ test("applying from the page streams its progress, fills every day, logs it and 
   await expect(tile).toHaveAttribute("data-filled-rows", String(mart.n));
   expect(Number(await tile.getAttribute("data-value"))).toBeCloseTo(mart.mean, 9);
   await expect(tile.getByTestId("backfill-metric-value")).toHaveText(String(Number(mart.mean.toFixed(3))));
-  await tile.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: testInfo.outputPath("dashboard-backfilled.png") });
+  // The whole page: the tile may be drawn again (the live figures replacing the server's) while
+  // a scroll waits for it to be still.
+  await page.screenshot({ path: testInfo.outputPath("dashboard-backfilled.png"), fullPage: true });
 });

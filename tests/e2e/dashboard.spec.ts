@@ -122,6 +122,38 @@ test.describe("overview dashboard", () => {
     await expectKpis(dashboard, await expectedKpis({ tiers: ["pro"], models: ["aurora-2"] }));
   });
 
+  test("a filter one click away is answered from figures prepared while the page was idle", async ({
+    page,
+  }) => {
+    const dashboard = new DashboardPage(page);
+    await dashboard.goto();
+    await dashboard.waitForLive("");
+    // The page prepares every filter one click away, then marks that it is done.
+    await page.waitForFunction(() => performance.getEntriesByName("sbdk:prefetch-done").length > 0, null, {
+      timeout: 90_000,
+    });
+    const queriesRun = () =>
+      page.evaluate(
+        () => performance.getEntriesByType("mark").filter((m) => m.name.startsWith("sbdk:query:")).length,
+      );
+
+    const before = await queriesRun();
+    await dashboard.choose("region", "europe");
+    await dashboard.waitForLive("region=europe");
+    expect(await queriesRun()).toBe(before); // nothing ran on the click
+    await expectKpis(dashboard, await expectedKpis({ regions: ["europe"] }));
+
+    // A typed date is not one click away: its queries run when it is chosen.
+    const { first } = await dataDays();
+    const from = new Date(`${first}T00:00:00Z`);
+    from.setUTCDate(from.getUTCDate() + 2);
+    const from3 = from.toISOString().slice(0, 10);
+    await page.getByTestId("filter-from").fill(from3);
+    await dashboard.waitForLive(`from=${from3}&region=europe`);
+    expect(await queriesRun()).toBeGreaterThan(before);
+    await expectKpis(dashboard, await expectedKpis({ from: from3, regions: ["europe"] }));
+  });
+
   test("opening a filtered link restores its filters", async ({ page }) => {
     const { first } = await dataDays();
     const to = new Date(`${first}T00:00:00Z`);

@@ -92,3 +92,55 @@ export function isFiltered(filters: DashboardFilters): boolean {
 export function sameFilters(a: DashboardFilters, b: DashboardFilters): boolean {
   return filtersToQuery(a) === filtersToQuery(b);
 }
+
+/** A quick choice of dates in the filter bar. */
+export interface DatePreset {
+  label: string;
+  from: string | null;
+  to: string | null;
+}
+
+function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The filter bar's date presets for data from `start` to `end`: all days, the last 7 and 14 when shorter. */
+export function datePresets(start: string, end: string): DatePreset[] {
+  const out: DatePreset[] = [{ label: "All", from: null, to: null }];
+  for (const days of [7, 14]) {
+    const from = addDays(end, -(days - 1));
+    if (from > start) out.push({ label: `Last ${days} days`, from, to: null });
+  }
+  return out;
+}
+
+function toggled<T extends string>(selected: readonly T[], value: T, vocabulary: readonly T[]): T[] {
+  const next = new Set(selected);
+  if (next.has(value)) next.delete(value);
+  else next.add(value);
+  return vocabulary.filter((v) => next.has(v));
+}
+
+/**
+ * Every filter state one click away from `filters` in the filter bar, each once and never
+ * `filters` itself: the reset, a date preset, one tier, region or model ticked or unticked.
+ * In the order the dashboard prepares their figures in: the way back first, then the bar's order.
+ */
+export function oneClickAway(filters: DashboardFilters, presets: readonly DatePreset[]): DashboardFilters[] {
+  const candidates: DashboardFilters[] = [
+    EMPTY_FILTERS,
+    ...presets.map((p) => ({ ...filters, from: p.from, to: p.to })),
+    ...USER_TIERS.map((t) => ({ ...filters, tiers: toggled(filters.tiers, t, USER_TIERS) })),
+    ...REGIONS.map((r) => ({ ...filters, regions: toggled(filters.regions, r, REGIONS) })),
+    ...MODELS.map((m) => ({ ...filters, models: toggled(filters.models, m, MODELS) })),
+  ];
+  const seen = new Set([filtersToQuery(filters)]);
+  return candidates.filter((c) => {
+    const key = filtersToQuery(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
