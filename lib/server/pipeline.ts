@@ -18,7 +18,7 @@ import { clearSimulation } from "./simulation/state";
 import { publish, type PublishResult } from "./publish";
 import { RAW_SCHEMA, RAW_TABLE_NAMES, type RawTable } from "./warehouse/schema";
 import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
-import { ensureRawSchema, generateAndLoadDay } from "./warehouse/load";
+import { ensureRawSchema, finishBulkLoad, generateAndLoadDay, startBulkLoad } from "./warehouse/load";
 
 export { PIPELINE_STAGES, type PipelineEvent, type PipelineStage } from "@/lib/shared/pipeline-events";
 
@@ -107,6 +107,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
     const db = await openWarehouse(config.duckdb_path);
     try {
       await ensureRawSchema(db);
+      await startBulkLoad(db);
       // This run rewrites every day, so a day-by-day simulation the warehouse held is over.
       await clearSimulation(db);
       // Days beyond this config's range (from an earlier, longer run) are not part of this warehouse.
@@ -132,6 +133,9 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
           loadSeconds: stats.loadMs / 1000,
         });
       }
+      const checkpointStarted = performance.now();
+      await finishBulkLoad(db);
+      loadSeconds += (performance.now() - checkpointStarted) / 1000;
       raw = await readRawStats(db);
     } finally {
       db.close();
