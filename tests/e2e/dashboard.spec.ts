@@ -55,11 +55,16 @@ test.describe("overview dashboard", () => {
   });
 
   test("the KPI tiles show the numbers in the marts once DuckDB-WASM is live", async ({ page }, testInfo) => {
+    // The server's first render hydrates as it is: a text it writes otherwise than the browser
+    // (React error #418) would make React draw the page again, and drop clicks made meanwhile.
+    const pageErrors: string[] = [];
+    page.on("pageerror", (err) => pageErrors.push(err.message));
     const dashboard = new DashboardPage(page);
     await dashboard.goto();
     await dashboard.waitForLive("");
     await expect(dashboard.engineStatus).toHaveAttribute("data-status", "ready");
     await expectKpis(dashboard, await expectedKpis());
+    expect(pageErrors).toEqual([]);
     await screenshot(dashboard, testInfo, "dashboard-unfiltered");
   });
 

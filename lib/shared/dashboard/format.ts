@@ -9,10 +9,13 @@ const usdCents = new Intl.NumberFormat("en-US", {
   currency: "USD",
   minimumFractionDigits: 2,
 });
+// minimumFractionDigits spelled out: left to the currency's default, Node's ICU writes "$1.0K"
+// where Chromium's writes "$1K", and the server's first render would not match the browser's.
 const usdCompact = new Intl.NumberFormat("en-US", {
   style: "currency",
   currency: "USD",
   notation: "compact",
+  minimumFractionDigits: 0,
   maximumFractionDigits: 1,
 });
 
