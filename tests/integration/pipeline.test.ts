@@ -150,7 +150,7 @@ describe("the pipeline, end to end on real DuckDB and real dbt", () => {
     }
   });
 
-  it("gives byte-identical raw tables and Parquet for the same config and seed", async () => {
+  it("gives identical raw tables and byte-identical Parquet for the same config and seed", async () => {
     const twin = tempProject(SMALL);
     const result = await runPipeline(loadConfig({ file: twin.configFile, env: {} }));
     expect(await rawChecksums(twin.duckdbPath)).toEqual(await rawChecksums(project.duckdbPath));

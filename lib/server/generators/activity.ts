@@ -71,7 +71,11 @@ export function byTierCodeSql(column: string, value: (tier: UserTier) => string 
 export const STAGE_USER_TIERS = "gen_user_tiers";
 const STAGE_USER_TIERS_SEED = "gen_user_tiers_seed";
 
-async function ensureUserTiers(db: Warehouse, ctx: DayContext): Promise<void> {
+/**
+ * The statements that extend the memo to the day's users (none when it holds them already),
+ * as one transaction, so the memo and its row count never disagree. Reads the memo's state.
+ */
+export async function userTiersSql(db: Warehouse, ctx: DayContext): Promise<string> {
   const tables = await db.query<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables()
      WHERE temporary AND table_name IN ('${STAGE_USER_TIERS}', '${STAGE_USER_TIERS_SEED}')`,
@@ -83,35 +87,28 @@ async function ensureUserTiers(db: Warehouse, ctx: DayContext): Promise<void> {
     );
     if (row && row.seed === ctx.seed) users = row.users;
   }
-  if (users >= ctx.usersThrough) return;
+  if (users >= ctx.usersThrough) return "";
   const tiers = `SELECT range AS user_id, ${userTierCodeSql(ctx, "range")}::UTINYINT AS tier
                  FROM range(${users + 1}, ${ctx.usersThrough + 1})
                  ORDER BY user_id`; // the sort lets DuckDB scan range() on all threads
-  // One transaction, so the memo and its row count never disagree.
-  try {
-    await db.run(
-      users === 0
-        ? `BEGIN;
-           CREATE OR REPLACE TEMP TABLE ${STAGE_USER_TIERS} AS ${tiers};
-           CREATE OR REPLACE TEMP TABLE ${STAGE_USER_TIERS_SEED} AS SELECT ${ctx.seed}::BIGINT AS seed, ${ctx.usersThrough}::BIGINT AS users;
-           COMMIT;`
-        : `BEGIN;
-           INSERT INTO ${STAGE_USER_TIERS} ${tiers};
-           UPDATE ${STAGE_USER_TIERS_SEED} SET users = ${ctx.usersThrough};
-           COMMIT;`,
-    );
-  } catch (err) {
-    await db.run("ROLLBACK").catch(() => undefined);
-    throw err;
-  }
+  return users === 0
+    ? `BEGIN;
+       CREATE OR REPLACE TEMP TABLE ${STAGE_USER_TIERS} AS ${tiers};
+       CREATE OR REPLACE TEMP TABLE ${STAGE_USER_TIERS_SEED} AS SELECT ${ctx.seed}::BIGINT AS seed, ${ctx.usersThrough}::BIGINT AS users;
+       COMMIT;`
+    : `BEGIN;
+       INSERT INTO ${STAGE_USER_TIERS} ${tiers};
+       UPDATE ${STAGE_USER_TIERS_SEED} SET users = ${ctx.usersThrough};
+       COMMIT;`;
 }
 
 /**
- * Writes STAGE_ACTIVITY, in user_id order: user_id, tier (code, see TIER_CODES), is_new,
- * window_start_ms (0, or the signup offset on the signup day: nothing of the user's happens
- * before it), n_generations, n_sessions, n_events, buys_credit_pack.
+ * The statement that writes STAGE_ACTIVITY, in user_id order: user_id, tier (code, see
+ * TIER_CODES), is_new, window_start_ms (0, or the signup offset on the signup day: nothing of
+ * the user's happens before it), n_generations, n_sessions, n_events, buys_credit_pack.
+ * Reads the tier memo: run the statements of `userTiersSql` first.
  */
-export async function stageActivity(db: Warehouse, ctx: DayContext): Promise<number> {
+export function stageActivitySql(ctx: DayContext): string {
   // Two hashes per user-day give the five draws: h_day (active, generations, sessions) for
   // every user, h_more (events, credit pack) for the active ones only.
   const hDay = hashSql(ctx.salt("activity.day"), "user_id");
@@ -128,8 +125,7 @@ export async function stageActivity(db: Warehouse, ctx: DayContext): Promise<num
   const browsing = byTierCodeSql("tier", (tier) =>
     cappedPoissonSql("u_events", BROWSING_EVENT_RATE[tier], MAX_BROWSING_EVENTS),
   );
-  await ensureUserTiers(db, ctx);
-  await db.run(`
+  return `
     CREATE OR REPLACE TEMP TABLE ${STAGE_ACTIVITY} AS
     WITH users AS (
       SELECT user_id, tier, user_id >= ${ctx.firstUserId} AS is_new, ${hDay} AS h_day
@@ -172,7 +168,5 @@ export async function stageActivity(db: Warehouse, ctx: DayContext): Promise<num
       ${sessionCountSql("n_generations", "u_sessions")}::INTEGER AS n_sessions,
       1 + n_generations + n_browsing AS n_events,
       buys_credit_pack
-    FROM counted`);
-  const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${STAGE_ACTIVITY}`);
-  return row?.n ?? 0;
+    FROM counted;`;
 }

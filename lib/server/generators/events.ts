@@ -38,7 +38,7 @@ export const EVENT_PAGE: Partial<Record<EventType, string>> = {
 
 const EVENT_TYPES_IN_ORDER = Object.keys(EVENT_WEIGHTS) as EventType[];
 
-/** The day's raw_events rows (columns in table order, by event_id). */
+/** The day's raw_events rows (columns in table order). */
 export function selectEventsSql(ctx: DayContext): string {
   const typeCode = (type: EventType) => EVENT_TYPES_IN_ORDER.indexOf(type);
   const u = (part: 0 | 1 | 2) => uniformPartSql("h_place", part);

@@ -45,7 +45,7 @@ const MODELS_IN_ORDER = Object.keys(MODEL_WEIGHTS) as Model[];
 const STATUSES_IN_ORDER = Object.keys(STATUS_WEIGHTS) as GenerationStatus[];
 const code = (status: GenerationStatus) => STATUSES_IN_ORDER.indexOf(status);
 
-/** The day's raw_generations rows (columns in table order, by generation_id). */
+/** The day's raw_generations rows (columns in table order). */
 export function selectGenerationsSql(ctx: DayContext): string {
   const h = (tag: string) => hashSql(ctx.salt(`generations.${tag}`), "key");
   const perModel = (values: Record<Model, number>) =>

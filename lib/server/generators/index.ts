@@ -8,7 +8,7 @@ import "server-only";
  */
 import type { RawTable } from "@/lib/server/warehouse/schema";
 import type { Warehouse } from "@/lib/server/warehouse/duckdb";
-import { STAGE_ACTIVITY, stageActivity } from "./activity";
+import { STAGE_ACTIVITY, stageActivitySql, userTiersSql } from "./activity";
 import { dayContext, type DayContext, type GeneratorSettings } from "./context";
 import { selectEventsSql } from "./events";
 import { selectGenerationsSql } from "./generations";
@@ -20,7 +20,7 @@ import {
   stagePromptTexts,
   type DayPromptTexts,
 } from "./prompts";
-import { selectSessionsSql, STAGE_SESSION_SLOTS, stageSessionSlots } from "./sessions";
+import { selectSessionsSql, STAGE_SESSION_SLOTS, stageSessionSlotsSql } from "./sessions";
 import {
   fakeUserIdentities,
   selectUsersSql,
@@ -81,14 +81,24 @@ export async function prepareDay(
 ): Promise<PreparedDay> {
   const context = dayContext(settings, day);
   const started = performance.now();
-  // DuckDB works out the plan on its own threads while faker runs on this one.
+  // DuckDB works out the plan on its own threads while faker runs on this one. The plan goes
+  // as one batch of statements: a query awaited in between would wait for faker to let go of
+  // this thread, and the plan would run after faker instead of beside it.
+  const planSql = [
+    await userTiersSql(db, context),
+    stageActivitySql(context),
+    stageSessionSlotsSql(context),
+  ].join("\n");
   let planMs = 0;
-  const plan = (async () => {
-    const activeUsers = await stageActivity(db, context);
-    const sessions = await stageSessionSlots(db, context);
-    planMs = performance.now() - started;
-    return { activeUsers, sessions };
-  })();
+  const plan = db.run(planSql).then(
+    () => {
+      planMs = performance.now() - started;
+    },
+    async (err: unknown) => {
+      await db.run("ROLLBACK").catch(() => undefined); // when it stopped inside the memo's transaction
+      throw err;
+    },
+  );
   let identities: UserIdentities;
   let texts: DayPromptTexts;
   try {
@@ -99,7 +109,12 @@ export async function prepareDay(
     throw err;
   }
   const fakerMs = performance.now() - started;
-  const { activeUsers, sessions } = await plan;
+  await plan;
+  const [counts] = await db.query<{ activeUsers: number; sessions: number }>(
+    `SELECT (SELECT count(*) FROM ${STAGE_ACTIVITY}) AS "activeUsers",
+            (SELECT count(*) FROM ${STAGE_SESSION_SLOTS}) AS sessions`,
+  );
+  const { activeUsers, sessions } = counts ?? { activeUsers: 0, sessions: 0 };
   const appendStarted = performance.now();
   const users = await stageUserIdentities(db, context, identities);
   const promptTexts = await stagePromptTexts(db, texts);
@@ -112,7 +127,7 @@ export async function prepareDay(
 }
 
 /**
- * A SELECT of the day's rows of `table`, columns in the table's order, rows in key order.
+ * A SELECT of the day's rows of `table`, columns in the table's order (rows in no set order).
  * Needs `prepareDay` on the same connection, and raw_sessions the day's raw_generations.
  */
 export function selectDaySql(table: RawTable, ctx: DayContext): string {

@@ -29,7 +29,7 @@ export const UPGRADE_DELAY_MS = { min: 30_000, max: 600_000 } as const;
 const UPGRADE_INDEX = 0;
 const PACK_INDEX = 1;
 
-/** The day's raw_orders rows (columns in table order, by order_id). */
+/** The day's raw_orders rows (columns in table order). */
 export function selectOrdersSql(ctx: DayContext): string {
   const u = (tag: string) => uniformSql(ctx.salt(`orders.${tag}`), "user_id");
   const catalog = Object.entries(PRODUCT_CATALOG) as Array<[Product, { amountUsd: number; credits: number }]>;
@@ -73,6 +73,5 @@ export function selectOrdersSql(ctx: DayContext): string {
       (${credits})::INTEGER AS credits,
       ${dayTimestampSql(ctx, "ordered_ms")} AS ordered_at,
       DATE '${ctx.batchDate}' AS batch_date
-    FROM (SELECT * FROM upgrades UNION ALL SELECT * FROM packs)
-    ORDER BY order_id`;
+    FROM (SELECT * FROM upgrades UNION ALL SELECT * FROM packs)`;
 }

@@ -186,7 +186,7 @@ export function generationSlotsSql(): string {
     FROM (SELECT session_id, user_id, start_ms, pace_ms, first_index, unnest(range(n_generations)) AS i FROM ${STAGE_SESSION_SLOTS})`;
 }
 
-/** The day's raw_prompts rows (columns in table order, by prompt_id). */
+/** The day's raw_prompts rows (columns in table order). */
 export function selectPromptsSql(ctx: DayContext): string {
   const submittedMs = promptSubmittedMsSql(ctx, {
     startMs: "p.start_ms",

@@ -12,7 +12,6 @@ import "server-only";
  * (4 × 180 s pace + 45 s jitter + 120 s for a generation with retries + 300 s tail ≈ 20 min).
  */
 import { DEVICE_WEIGHTS } from "@/lib/shared/domain";
-import type { Warehouse } from "@/lib/server/warehouse/duckdb";
 import { RAW_SCHEMA } from "@/lib/server/warehouse/schema";
 import { STAGE_ACTIVITY } from "./activity";
 import { dayTimestampSql, rowIdSql, rowKeySql, type DayContext } from "./context";
@@ -57,10 +56,11 @@ export function sessionTimingSql(ctx: DayContext, s: SessionRef) {
 }
 
 /**
- * STAGE_SESSION_SLOTS, one row per session in session_id order: session_id, user_id, j (its
- * index), device_type, start_ms, pace_ms, n_generations, first_index.
+ * The statement that writes STAGE_SESSION_SLOTS, one row per session in session_id order:
+ * session_id, user_id, j (its index), device_type, start_ms, pace_ms, n_generations,
+ * first_index. Reads STAGE_ACTIVITY.
  */
-export async function stageSessionSlots(db: Warehouse, ctx: DayContext): Promise<number> {
+export function stageSessionSlotsSql(ctx: DayContext): string {
   const t = sessionTimingSql(ctx, {
     userId: "user_id",
     index: "j",
@@ -69,7 +69,7 @@ export async function stageSessionSlots(db: Warehouse, ctx: DayContext): Promise
     userGenerations: "n_generations",
   });
   const u = (tag: string) => uniformSql(ctx.salt(`sessions.${tag}`), rowKeySql("user_id", "j"));
-  await db.run(`
+  return `
     CREATE OR REPLACE TEMP TABLE ${STAGE_SESSION_SLOTS} AS
     WITH expanded AS (
       SELECT user_id, window_start_ms, n_sessions, n_generations, unnest(range(n_sessions)) AS j
@@ -86,13 +86,11 @@ export async function stageSessionSlots(db: Warehouse, ctx: DayContext): Promise
       ${t.paceMs} AS pace_ms,
       ${t.nGenerations}::INTEGER AS n_generations,
       ${t.firstIndex}::INTEGER AS first_index
-    FROM expanded`);
-  const [row] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${STAGE_SESSION_SLOTS}`);
-  return row?.n ?? 0;
+    FROM expanded;`;
 }
 
 /**
- * The day's raw_sessions rows (columns in table order, by session_id). ended_at follows the
+ * The day's raw_sessions rows (columns in table order). ended_at follows the
  * session's last generated_at, so this reads the day's rows of raw_generations: load them first.
  */
 export function selectSessionsSql(ctx: DayContext): string {
@@ -114,6 +112,5 @@ export function selectSessionsSql(ctx: DayContext): string {
       )} AS ended_at,
       DATE '${ctx.batchDate}' AS batch_date
     FROM ${STAGE_SESSION_SLOTS} AS s
-    JOIN last_generation AS g USING (session_id)
-    ORDER BY s.session_id`;
+    JOIN last_generation AS g USING (session_id)`;
 }

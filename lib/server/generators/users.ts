@@ -142,7 +142,7 @@ export async function stageUserIdentities(
 }
 
 /**
- * The day's raw_users rows (columns in table order, by user_id) from STAGE_IDENTITIES.
+ * The day's raw_users rows (columns in table order) from STAGE_IDENTITIES.
  * Emails are unique within the day; across days is the load's job (it sees the other days).
  */
 export function selectUsersSql(ctx: DayContext): string {

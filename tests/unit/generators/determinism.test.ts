@@ -7,7 +7,7 @@ import { KEY, loadedWarehouse, tableChecksums } from "./helpers";
 const SETTINGS = { seed: 42, baseUsers: 10_000, startDate: "2025-12-01" };
 
 describe("determinism", () => {
-  it("the same seed gives identical tables, row order included", async () => {
+  it("the same seed gives identical tables, row for row", async () => {
     const a = await loadedWarehouse(SETTINGS, 3);
     const b = await loadedWarehouse(SETTINGS, 3);
     try {

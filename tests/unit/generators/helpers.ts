@@ -26,7 +26,7 @@ export async function loadedWarehouse(
 
 /**
  * Per raw table: row count, an order-independent checksum of the rows, and an md5 of the rows
- * in storage order (so equal md5s mean equal tables, row order included).
+ * in key order (so equal md5s mean equal tables; the load writes rows in no set order).
  */
 export async function tableChecksums(
   db: Warehouse,
@@ -37,7 +37,7 @@ export async function tableChecksums(
     const [row] = await db.query<{ rows: number; xor: string; md5: string }>(
       `SELECT count(*) AS rows,
               coalesce(bit_xor(hash(t)), 0)::VARCHAR AS xor,
-              md5(coalesce(string_agg(t::VARCHAR, '\n' ORDER BY t.rowid), '')) AS md5
+              md5(coalesce(string_agg(t::VARCHAR, '\n' ORDER BY t.${KEY[table]}), '')) AS md5
        FROM raw.${table} AS t
        WHERE ${where}`,
     );

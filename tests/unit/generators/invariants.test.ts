@@ -146,20 +146,6 @@ describe("raw tables hold the contract's invariants", () => {
       expect(await count(bad), table).toBe(0);
     }
   });
-
-  it("rows of every table are stored in key order", async () => {
-    for (const [table, key] of [
-      ["raw_users", "user_id"],
-      ["raw_sessions", "session_id"],
-      ["raw_prompts", "prompt_id"],
-      ["raw_generations", "generation_id"],
-      ["raw_events", "event_id"],
-      ["raw_orders", "order_id"],
-    ]) {
-      const unordered = `SELECT * FROM (SELECT ${key} AS k, lag(${key}) OVER (ORDER BY rowid) AS prev FROM raw.${table}) WHERE k <= prev`;
-      expect(await count(unordered), table).toBe(0);
-    }
-  });
 });
 
 describe("distributions", () => {
