@@ -7,6 +7,7 @@
  *   npm run bench                     default and large scale, the dashboard, then the simulation
  *   npm run bench -- --only default   one of them (default | large | dashboard | simulate)
  *   npm run bench -- --large-users N  base users of the large scale
+ *   npm run bench -- --load-rounds N  rounds of generate + load per scale, medians reported (default 3)
  *   npm run bench -- --sim-days N     days of the simulation (default 30; --sim-users, --sim-threads)
  *   npm run bench -- --sim-levers N   rounds of the simulation's speed-ups compared on its last day
  *                                     (default 5; 0 skips them)
@@ -54,6 +55,7 @@ const { values: flags } = parseArgs({
     "sim-users": { type: "string" },
     "sim-threads": { type: "string" },
     "sim-levers": { type: "string" },
+    "load-rounds": { type: "string" },
     keep: { type: "boolean" },
     ...DASHBOARD_FLAGS,
   },
@@ -63,6 +65,7 @@ const SCALES: ScaleSpec[] = [
   { name: "default", users: 10_000, days: 30 },
   { name: "large", users: Number(flags["large-users"] ?? 750_000), days: Number(flags["large-days"] ?? 30) },
 ].filter((s) => !flags.only || s.name === flags.only);
+const LOAD_ROUNDS = Math.max(1, Number(flags["load-rounds"] ?? 3));
 
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -146,6 +149,8 @@ interface ScaleResult {
   days: number;
   rows: Record<RawTable, number>;
   totalRows: number;
+  /** Every round of generate + load; the figures below are their medians. */
+  loadRounds: LoadRound[];
   generateSeconds: number;
   loadSeconds: number;
   generateRowsPerSecond: number;
@@ -161,6 +166,47 @@ interface ScaleResult {
   publishBytes: number;
   peakNodeMb: number;
   peakDbtMb: number;
+}
+
+interface LoadRound {
+  generateSeconds: number;
+  loadSeconds: number;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Generates and loads the spec's days into a new warehouse file, as the pipeline does. */
+async function generateAndLoad(
+  path: string,
+  spec: ScaleSpec,
+  startDate: string,
+): Promise<{ rows: Record<RawTable, number>; round: LoadRound }> {
+  const db = await openWarehouse(path);
+  const rows = Object.fromEntries(RAW_TABLE_NAMES.map((t) => [t, 0])) as Record<RawTable, number>;
+  let generateMs = 0;
+  let loadMs = 0;
+  try {
+    await ensureRawSchema(db);
+    await startBulkLoad(db);
+    for (let day = 1; day <= spec.days; day++) {
+      const s = await generateAndLoadDay(db, { seed: 42, baseUsers: spec.users, startDate }, day);
+      generateMs += s.generateMs;
+      loadMs += s.loadMs;
+      for (const t of RAW_TABLE_NAMES) rows[t] += s.rows[t];
+    }
+    // Writing the days into the file is part of the load (the pipeline does the same).
+    const checkpointStarted = performance.now();
+    await finishBulkLoad(db);
+    loadMs += performance.now() - checkpointStarted;
+  } finally {
+    db.close();
+  }
+  return { rows, round: { generateSeconds: generateMs / 1000, loadSeconds: loadMs / 1000 } };
 }
 
 async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
@@ -181,37 +227,32 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
   const config: Config = loadConfig({ file: configFile, env: {} });
   console.log(`\n== ${spec.name}: base ${fmt(spec.users)} users × ${spec.days} days (${dir})`);
 
-  // 1. generate + load
+  // 1. generate + load, `--load-rounds` times into a new file each (the last one is built on):
+  // the machine is shared, and one round's figure can be a fifth off the next one's.
   mkdirSync(join(dir, "data"), { recursive: true });
-  const db = await openWarehouse(config.duckdb_path);
-  const rows = Object.fromEntries(RAW_TABLE_NAMES.map((t) => [t, 0])) as Record<RawTable, number>;
-  let generateMs = 0;
-  let loadMs = 0;
-  try {
-    await ensureRawSchema(db);
-    await startBulkLoad(db);
-    for (let day = 1; day <= spec.days; day++) {
-      const s = await generateAndLoadDay(
-        db,
-        { seed: 42, baseUsers: spec.users, startDate: config.start_date },
-        day,
-      );
-      generateMs += s.generateMs;
-      loadMs += s.loadMs;
-      for (const t of RAW_TABLE_NAMES) rows[t] += s.rows[t];
-    }
-    // Writing the days into the file is part of the load (the pipeline does the same).
-    const checkpointStarted = performance.now();
-    await finishBulkLoad(db);
-    loadMs += performance.now() - checkpointStarted;
-  } finally {
-    db.close();
+  const rounds: LoadRound[] = [];
+  let rows = {} as Record<RawTable, number>;
+  for (let round = 1; round <= LOAD_ROUNDS; round++) {
+    rmSync(config.duckdb_path, { force: true });
+    rmSync(`${config.duckdb_path}.wal`, { force: true });
+    const loaded = await generateAndLoad(config.duckdb_path, spec, config.start_date);
+    rows = loaded.rows;
+    rounds.push(loaded.round);
+    const total = Object.values(rows).reduce((a, b) => a + b, 0);
+    const { generateSeconds: g, loadSeconds: l } = loaded.round;
+    console.log(
+      `round ${round}: generate ${fmt(g, 2)}s (${fmt(total / g)} rows/s) · load ${fmt(l, 2)}s (${fmt(total / l)} rows/s) · ` +
+        `together ${fmt(total / (g + l))} rows/s`,
+    );
   }
   const totalRows = Object.values(rows).reduce((a, b) => a + b, 0);
+  const generateSeconds = median(rounds.map((r) => r.generateSeconds));
+  const loadSeconds = median(rounds.map((r) => r.loadSeconds));
+  const togetherRowsPerSecond = rounds.map((r) => totalRows / (r.generateSeconds + r.loadSeconds));
   console.log(
-    `generate ${fmt(generateMs / 1000, 2)}s (${fmt(totalRows / (generateMs / 1000))} rows/s) · ` +
-      `load ${fmt(loadMs / 1000, 2)}s (${fmt(totalRows / (loadMs / 1000))} rows/s) · ` +
-      `together ${fmt(totalRows / ((generateMs + loadMs) / 1000))} rows/s over ${fmt(totalRows)} rows · node RSS ${fmt(rssMb())} MB`,
+    `median of ${rounds.length}: generate ${fmt(generateSeconds, 2)}s (${fmt(totalRows / generateSeconds)} rows/s) · ` +
+      `load ${fmt(loadSeconds, 2)}s (${fmt(totalRows / loadSeconds)} rows/s) · ` +
+      `together ${fmt(median(togetherRowsPerSecond))} rows/s over ${fmt(totalRows)} rows · node RSS ${fmt(rssMb())} MB`,
   );
   for (const t of RAW_TABLE_NAMES) console.log(`  ${t.padEnd(16)} ${fmt(rows[t]).padStart(12)}`);
 
@@ -263,11 +304,12 @@ async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {
     days: spec.days,
     rows,
     totalRows,
-    generateSeconds: generateMs / 1000,
-    loadSeconds: loadMs / 1000,
-    generateRowsPerSecond: totalRows / (generateMs / 1000),
-    loadRowsPerSecond: totalRows / (loadMs / 1000),
-    generateLoadRowsPerSecond: totalRows / ((generateMs + loadMs) / 1000),
+    loadRounds: rounds,
+    generateSeconds,
+    loadSeconds,
+    generateRowsPerSecond: totalRows / generateSeconds,
+    loadRowsPerSecond: totalRows / loadSeconds,
+    generateLoadRowsPerSecond: median(togetherRowsPerSecond),
     dbtBuildSeconds,
     dbtModels,
     dbtTests,

@@ -64,7 +64,7 @@ export function byTierCodeSql(column: string, value: (tier: UserTier) => string 
 }
 
 /**
- * A memo of every user's tier on this connection (a TEMP table in user_id order), extended as
+ * A memo of every user's tier on this connection (a TEMP table), extended as
  * days add users: a tier depends on (seed, user_id) alone, and scanning the memo costs half
  * of recomputing every user's tier every day. Rebuilt when the seed changes.
  */
@@ -103,7 +103,7 @@ export async function userTiersSql(db: Warehouse, ctx: DayContext): Promise<stri
 }
 
 /**
- * The statement that writes STAGE_ACTIVITY, in user_id order: user_id, tier (code, see
+ * The statement that writes STAGE_ACTIVITY, one row per active user: user_id, tier (code, see
  * TIER_CODES), is_new, window_start_ms (0, or the signup offset on the signup day: nothing of
  * the user's happens before it), n_generations, n_sessions, n_events, buys_credit_pack.
  * Reads the tier memo: run the statements of `userTiersSql` first.
