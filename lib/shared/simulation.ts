@@ -114,6 +114,11 @@ export const dayTimingsSchema = z.object({
   dbt: z.number(),
   /** CPU seconds dbt used (its Python and DuckDB's threads): steadier than wall time on a busy machine. */
   dbtCpu: z.number(),
+  /**
+   * Seconds of the build's queries in DuckDB (see SessionInvocation.sqlSeconds); the rest is
+   * dbt's Python. Absent from the runs recorded before it was measured.
+   */
+  dbtSql: z.number().optional(),
   publish: z.number(),
   total: z.number(),
 });

@@ -35,6 +35,11 @@ export interface DbtSessionOptions {
 export interface SessionInvocation extends DbtInvocation {
   /** CPU seconds of the worker during the invocation (dbt's Python and DuckDB's threads). */
   cpuSeconds: number;
+  /**
+   * Seconds dbt's queries spent in DuckDB, summed over dbt's threads (with more than one, this
+   * includes each query's wait for Python's lock); the rest of the build is dbt's own Python.
+   */
+  sqlSeconds: number;
 }
 
 export interface InvokeOptions {
@@ -70,6 +75,7 @@ const messageSchema = z.discriminatedUnion("type", [
     run_results: z.unknown(),
     seconds: z.number(),
     cpu_seconds: z.number(),
+    sql_seconds: z.number(),
   }),
   z.object({ type: z.literal("fatal"), message: z.string() }),
 ]);
@@ -232,6 +238,7 @@ export async function startDbtSession(options: DbtSessionOptions): Promise<DbtSe
         exitCode,
         seconds: result.seconds,
         cpuSeconds: result.cpu_seconds,
+        sqlSeconds: result.sql_seconds,
         outputTail: [...tail],
         results: parsed?.success ? parsed.data : null,
       };

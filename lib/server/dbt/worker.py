@@ -13,7 +13,7 @@ Protocol, one JSON object per line:
             {"type": "event", "id": n | "parse", "line": <dbt's JSON log line as an object>}
             {"type": "result", "id": n, "success": b, "exception": str | null,
              "run_results": <run_results.json as an object> | null, "seconds": s,
-             "cpu_seconds": s}
+             "cpu_seconds": s, "sql_seconds": s}
             {"type": "fatal", "message": str}
 Anything dbt or a library prints goes to stderr, so stdout carries only the protocol.
 
@@ -101,6 +101,7 @@ def main() -> int:
     plain = os.environ.get("SBDK_DBT_WORKER_PLAIN") == "1"
     if not plain:
         reuse_template_code()
+    warehouse = WarehouseClock()
 
     current = {"id": "parse"}
     log_file = warnings_log(common_args)
@@ -147,6 +148,7 @@ def main() -> int:
         current["id"] = request["id"]
         started = time.perf_counter()
         started_cpu = time.process_time()
+        warehouse.reset()
         run_results = None
         exception = None
         success = False
@@ -178,6 +180,7 @@ def main() -> int:
                 "run_results": run_results,
                 "seconds": time.perf_counter() - started,
                 "cpu_seconds": time.process_time() - started_cpu,
+                "sql_seconds": warehouse.seconds,
             }
         )
     return 0
@@ -202,6 +205,39 @@ CODE_SETTINGS = (
     "autoescape",
     "is_async",
 )
+
+
+class WarehouseClock:
+    """
+    The seconds dbt's queries spend in DuckDB in an invocation, summed over dbt's threads: the
+    warehouse's share of a build, the rest being dbt's own Python. With more than one dbt thread
+    a query's time also holds the wait for Python's lock when DuckDB hands back the result.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._lock = threading.Lock()
+        try:
+            from dbt.adapters.duckdb.environments.local import DuckDBCursorWrapper
+        except ImportError:
+            return
+        execute = DuckDBCursorWrapper.execute
+        clock = self
+
+        def timed_execute(cursor, sql, bindings=None):
+            started = time.perf_counter()
+            try:
+                return execute(cursor, sql, bindings)
+            finally:
+                elapsed = time.perf_counter() - started
+                with clock._lock:
+                    clock.seconds += elapsed
+
+        DuckDBCursorWrapper.execute = timed_execute
+
+    def reset(self) -> None:
+        with self._lock:
+            self.seconds = 0.0
 
 
 def profiled(call, request_id):

@@ -447,6 +447,7 @@ async function simulateDay(
   let results: RunResults | null = null;
   let dbtSeconds = 0;
   let dbtCpu = 0;
+  let dbtSql = 0;
   if (session) {
     emit({ type: "stage", day, stage: "dbt", status: "started" });
     const args = dayDbtArgs({
@@ -472,6 +473,7 @@ async function simulateDay(
       });
     dbtSeconds = (performance.now() - t0) / 1000;
     dbtCpu = invocation.cpuSeconds;
+    dbtSql = invocation.sqlSeconds;
     ({ results } = checkBuild(
       invocation,
       args[0],
@@ -536,6 +538,7 @@ async function simulateDay(
     load,
     dbt: dbtSeconds,
     dbtCpu,
+    dbtSql,
     publish: publishSeconds,
     total: (performance.now() - dayStarted) / 1000,
   };

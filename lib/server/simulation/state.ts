@@ -45,6 +45,8 @@ export interface DayTimings {
   dbt: number;
   /** CPU seconds dbt used (its Python and DuckDB's threads): steadier than wall time on a busy machine. */
   dbtCpu: number;
+  /** Seconds of the build's queries in DuckDB (see SessionInvocation.sqlSeconds); the rest is dbt's Python. */
+  dbtSql: number;
   publish: number;
   total: number;
 }
@@ -272,7 +274,7 @@ export async function computeDaySummary(
 export async function finishDay(
   db: Warehouse,
   summary: DaySummary,
-  timings: Omit<DayTimings, "total" | "dbtCpu">,
+  timings: Omit<DayTimings, "total" | "dbtCpu" | "dbtSql">,
   dbtDay: number,
   now: Date,
 ): Promise<void> {

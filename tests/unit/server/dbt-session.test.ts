@@ -97,6 +97,7 @@ describe("a dbt session", () => {
         run_results: runResults,
         seconds: 1.25,
         cpu_seconds: 1.0,
+        sql_seconds: 0.5,
       });
     });
     const session = await startDbtSession({ config, effects: { spawn: worker.spawn, locate } });
@@ -124,7 +125,7 @@ describe("a dbt session", () => {
     const events: DbtProgressEvent[] = [];
     const first = await session.invoke(["build"], { onEvent: (e) => events.push(e) });
     const second = await session.invoke(["build"]);
-    expect(first).toMatchObject({ exitCode: 0, seconds: 1.25, cpuSeconds: 1.0 });
+    expect(first).toMatchObject({ exitCode: 0, seconds: 1.25, cpuSeconds: 1.0, sqlSeconds: 0.5 });
     expect(first.results?.results.map((r) => r.status)).toEqual(["success", "pass"]);
     expect(second.exitCode).toBe(0);
     expect(events).toEqual([
@@ -147,6 +148,7 @@ describe("a dbt session", () => {
         run_results: n === 1 ? runResults : null,
         seconds: 1,
         cpu_seconds: 1,
+        sql_seconds: 0.5,
       });
     });
     const session = await startDbtSession({ config, effects: { spawn: worker.spawn, locate } });
