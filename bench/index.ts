@@ -29,12 +29,7 @@ import { dbtStateDirs, runDbt, type SpawnFn } from "@/lib/server/dbt/runner";
 import { PACKAGE_ROOT } from "@/lib/server/paths";
 import { publish } from "@/lib/server/publish";
 import { openWarehouse, type Warehouse } from "@/lib/server/warehouse/duckdb";
-import {
-  ensureRawSchema,
-  finishBulkLoad,
-  generateAndLoadDay,
-  startBulkLoad,
-} from "@/lib/server/warehouse/load";
+import { ensureRawSchema, loadDays } from "@/lib/server/warehouse/load";
 import { RAW_TABLE_NAMES, type RawTable } from "@/lib/server/warehouse/schema";
 import type { Config } from "@/lib/shared/config";
 import { benchDashboard, DASHBOARD_FLAGS, type DashboardScaleResult } from "./dashboard";
@@ -187,26 +182,16 @@ async function generateAndLoad(
   startDate: string,
 ): Promise<{ rows: Record<RawTable, number>; round: LoadRound }> {
   const db = await openWarehouse(path);
-  const rows = Object.fromEntries(RAW_TABLE_NAMES.map((t) => [t, 0])) as Record<RawTable, number>;
-  let generateMs = 0;
-  let loadMs = 0;
   try {
     await ensureRawSchema(db);
-    await startBulkLoad(db);
-    for (let day = 1; day <= spec.days; day++) {
-      const s = await generateAndLoadDay(db, { seed: 42, baseUsers: spec.users, startDate }, day);
-      generateMs += s.generateMs;
-      loadMs += s.loadMs;
-      for (const t of RAW_TABLE_NAMES) rows[t] += s.rows[t];
-    }
-    // Writing the days into the file is part of the load (the pipeline does the same).
-    const checkpointStarted = performance.now();
-    await finishBulkLoad(db);
-    loadMs += performance.now() - checkpointStarted;
+    const loaded = await loadDays(db, { seed: 42, baseUsers: spec.users, startDate }, spec.days);
+    return {
+      rows: loaded.rows,
+      round: { generateSeconds: loaded.generateMs / 1000, loadSeconds: loaded.loadMs / 1000 },
+    };
   } finally {
     db.close();
   }
-  return { rows, round: { generateSeconds: generateMs / 1000, loadSeconds: loadMs / 1000 } };
 }
 
 async function benchScale(spec: ScaleSpec): Promise<ScaleResult> {

@@ -18,7 +18,7 @@ import { clearSimulation } from "./simulation/state";
 import { publish, type PublishResult } from "./publish";
 import { RAW_SCHEMA, RAW_TABLE_NAMES, type RawTable } from "./warehouse/schema";
 import { openWarehouse, type Warehouse } from "./warehouse/duckdb";
-import { ensureRawSchema, finishBulkLoad, generateAndLoadDay, startBulkLoad } from "./warehouse/load";
+import { ensureRawSchema, loadDays } from "./warehouse/load";
 
 export { PIPELINE_STAGES, type PipelineEvent, type PipelineStage } from "@/lib/shared/pipeline-events";
 
@@ -107,7 +107,6 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
     const db = await openWarehouse(config.duckdb_path);
     try {
       await ensureRawSchema(db);
-      await startBulkLoad(db);
       // This run rewrites every day, so a day-by-day simulation the warehouse held is over.
       await clearSimulation(db);
       // Days beyond this config's range (from an earlier, longer run) are not part of this warehouse.
@@ -118,24 +117,21 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
         startDate: config.start_date,
         growth: config.growth,
       };
-      for (let day = 1; day <= config.days; day++) {
-        if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
-        const stats = await generateAndLoadDay(db, params, day);
-        generateSeconds += stats.generateMs / 1000;
-        loadSeconds += stats.loadMs / 1000;
+      if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
+      const loaded = await loadDays(db, params, config.days, (stats) => {
         emit({
           type: "day",
-          day,
+          day: stats.day,
           days: config.days,
-          date: addDays(config.start_date, day - 1),
+          date: stats.batchDate,
           rows: stats.totalRows,
           generateSeconds: stats.generateMs / 1000,
           loadSeconds: stats.loadMs / 1000,
         });
-      }
-      const checkpointStarted = performance.now();
-      await finishBulkLoad(db);
-      loadSeconds += (performance.now() - checkpointStarted) / 1000;
+        if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
+      });
+      generateSeconds = loaded.generateMs / 1000;
+      loadSeconds = loaded.loadMs / 1000;
       raw = await readRawStats(db);
     } finally {
       db.close();
