@@ -28,7 +28,7 @@ import {
   type RunRecorder,
   type SimulationRecorder,
 } from "@/lib/server/runs/recorder";
-import { RunStore, notFound } from "@/lib/server/runs/store";
+import { RUNS_KEPT, RunStore, notFound } from "@/lib/server/runs/store";
 import { simulate, type SimulationResult } from "@/lib/server/simulation/simulate";
 import type { SimulationEvent, SimulationJobParams, SimulationJobSummary } from "@/lib/shared/simulation";
 import { parseDoctorArgs, parseExportArgs, parseRunArgs, parseSimulateArgs, UsageError } from "./args";
@@ -69,8 +69,8 @@ options for run:
                       to stderr); the last line is {"type":"result",…}
   --run-id ID         execute the run the web app queued as ID, with the settings of its record
 
-Every run is kept in the run history beside the warehouse (<warehouse folder>/runs/<id>/),
-which the web app's runs page lists.
+Each run is recorded in the run history beside the warehouse (<warehouse folder>/runs/<id>/),
+which the web app's runs page lists; the history keeps the newest ${RUNS_KEPT} runs.
 
 options for simulate:
   --days N            days to simulate after the last one done (default: the config's days)
@@ -88,7 +88,7 @@ options for simulate:
 
 With --events, a line "pause" on stdin stops the run once the day under way is done, and
 "stop" stops it at once (as Ctrl-C does; the unfinished day is redone by the next run).
-Every run is kept in the run history too.
+Each run is recorded in the run history too.
 
 ${BACKFILL_USAGE}
 options for doctor:

@@ -4,7 +4,8 @@ import "server-only";
  * run in `<folder of duckdb_path>/runs/<id>/` with run.json (the record, replaced whole by
  * rename), events.ndjson (every event of the job, one per line: pipeline events or simulation
  * events, by the record's kind) and log.txt (what the run printed). A record still marked
- * queued or running whose process is gone reads as interrupted.
+ * queued or running whose process is gone reads as interrupted. The history keeps the newest
+ * RUNS_KEPT runs: creating a run deletes the oldest finished ones beyond that.
  */
 import {
   appendFileSync,
@@ -17,6 +18,7 @@ import {
   readSync,
   readdirSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
@@ -48,6 +50,12 @@ export const LOG_FILE = "log.txt";
 /** How much of a log the API and the runs page show: its end. */
 export const LOG_TAIL_BYTES = 64 * 1024;
 
+/**
+ * How many runs the history keeps. A simulation job's events are a few megabytes (every dbt node
+ * of every day), so an unbounded history would grow without end under a webhook.
+ */
+export const RUNS_KEPT = 100;
+
 /** The history folder of a warehouse. */
 export function runsDir(config: Pick<Config, "duckdb_path">): string {
   return join(dirname(config.duckdb_path), "runs");
@@ -71,6 +79,8 @@ export class RunStore {
   constructor(
     readonly dir: string,
     effects: Partial<RunStoreEffects> = {},
+    /** Runs kept: see prune. */
+    readonly keep: number = RUNS_KEPT,
   ) {
     this.effects = { now: () => new Date(), isAlive, ...effects };
   }
@@ -130,6 +140,7 @@ export class RunStore {
               simulation: emptySimulationJobProgress(),
             };
       this.write(record);
+      this.prune();
       return record;
     }
     throw new SbdkError("failed:runs", `could not find a free run id in ${this.dir}`);
@@ -185,6 +196,31 @@ export class RunStore {
         hint: "the server or the command was stopped; the last complete publish is still served. Run it again.",
       },
     };
+  }
+
+  /**
+   * Deletes the runs older than the newest `keep`, the finished ones only: a queued or running
+   * run, or a folder without a readable record (one being created), stays. Returns the ids
+   * deleted, oldest first.
+   */
+  prune(): string[] {
+    let ids: string[];
+    try {
+      ids = readdirSync(this.dir).filter(isRunId);
+    } catch {
+      return [];
+    }
+    // Ids start with the creation time, so the oldest sort first.
+    ids.sort();
+    const deleted: string[] = [];
+    for (const id of ids.slice(0, Math.max(0, ids.length - this.keep))) {
+      const record = this.read(id);
+      if (!record || !isFinished(record.status)) continue;
+      // force: another process pruning at the same time may have deleted it already.
+      rmSync(join(this.dir, id), { recursive: true, force: true });
+      deleted.push(id);
+    }
+    return deleted;
   }
 
   /** The newest runs first. */

@@ -1,8 +1,16 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RunStore, runsDir } from "@/lib/server/runs/store";
+import { RUNS_KEPT, RunStore, runsDir } from "@/lib/server/runs/store";
 import type { SbdkError } from "@/lib/shared/errors";
 import type { PipelineEvent } from "@/lib/shared/pipeline-events";
 
@@ -53,6 +61,47 @@ describe("the run history", () => {
     }
     expect(store.list().map((r) => r.id)).toEqual([...ids].reverse());
     expect(store.list({ limit: 2 }).map((r) => r.id)).toEqual([ids[3], ids[2]]);
+  });
+
+  it("keeps the newest runs: creating one deletes the oldest finished runs beyond the limit", () => {
+    expect(RUNS_KEPT).toBe(100);
+    const small = new RunStore(join(dir, "runs"), { now: () => clock, isAlive: (pid) => alive.has(pid) }, 3);
+    const at = (minute: number) => new Date(Date.parse("2026-11-23T02:58:01.000Z") + minute * 60_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      clock = at(i);
+      const run = small.create({ trigger: "cli", params: {}, pid: 100 });
+      small.write({ ...run, status: i === 1 ? "failed" : "succeeded", pid: 100 });
+      ids.push(run.id);
+    }
+    expect(readdirSync(join(dir, "runs")).sort()).toEqual(ids);
+    clock = at(3);
+    const fourth = small.create({ trigger: "cli", params: {}, pid: 100 });
+    // The oldest went, with its folder (events and log included); the others stay.
+    expect(readdirSync(join(dir, "runs")).sort()).toEqual([ids[1], ids[2], fourth.id]);
+    expect(small.read(ids[0]!)).toBeNull();
+    clock = at(4);
+    const fifth = small.create({ trigger: "cli", params: {}, pid: 100 });
+    expect(small.list().map((r) => r.id)).toEqual([fifth.id, fourth.id, ids[2]]);
+  });
+
+  it("never deletes a run that is queued or running, but does one whose process is gone", () => {
+    const small = new RunStore(join(dir, "runs"), { now: () => clock, isAlive: (pid) => alive.has(pid) }, 1);
+    const at = (minute: number) => new Date(Date.parse("2026-11-23T02:58:01.000Z") + minute * 60_000);
+    clock = at(0);
+    const running = small.create({ trigger: "cli", params: {}, pid: 100 });
+    small.write({ ...running, status: "running", pid: 100, started: at(0).toISOString() });
+    clock = at(1);
+    const dead = small.create({ trigger: "cli", params: {}, pid: 100 });
+    small.write({ ...dead, status: "running", pid: 4321, started: at(1).toISOString() });
+    // A folder another process has made but not yet written its record into.
+    clock = at(2);
+    const making = `r-20261123-030001-zzzz`;
+    mkdirSync(join(dir, "runs", making));
+    clock = at(3);
+    const newest = small.create({ trigger: "cli", params: {}, pid: 100 });
+    expect(readdirSync(join(dir, "runs")).sort()).toEqual([running.id, making, newest.id].sort());
+    expect(small.read(running.id)?.status).toBe("running");
   });
 
   it("reads a run whose process is gone as interrupted, saying why", () => {
