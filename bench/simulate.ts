@@ -272,7 +272,7 @@ async function benchLevers(config: Config, options: SimulateBenchOptions): Promi
     { name: "dbt's loggers on", plain: false, args: [...simulated, ...loggersOn] },
     // No window: the facts re-select their latest day (the same rows), the tests every row.
     { name: "tests on every row", plain: false, args: withVars(simulated, noWindow) },
-    { name: "worker without its Jinja cache and GC freeze", plain: true, args: simulated },
+    { name: "the worker without its own speed-ups", plain: true, args: simulated },
     {
       name: "before (none of these)",
       plain: true,
