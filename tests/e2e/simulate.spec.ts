@@ -7,7 +7,7 @@
  * replays the same days from a plain static server, with nothing that writes.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import {
@@ -21,6 +21,7 @@ import {
   E2E_DIR,
   E2E_SIM_CONFIG,
   E2E_SIM_DATA,
+  E2E_SIM_DIR,
   E2E_SIM_PUBLISH,
   SIM_BASE_URL,
   SIM_STATIC_PORT,
@@ -28,6 +29,36 @@ import {
 
 test.describe.configure({ mode: "serial" });
 test.use({ baseURL: SIM_BASE_URL });
+
+/**
+ * A retry runs the file again from its first test, which starts from no simulation at all. So
+ * a retry first stops what the failed attempt left playing, then removes everything of the
+ * simulation's server but its config: warehouse, publish, run history, dbt state, as
+ * playwright.config.ts left the folder (the server opens them anew for every request).
+ */
+test.beforeAll(async ({ playwright }, testInfo) => {
+  if (testInfo.retry === 0) return;
+  testInfo.setTimeout(360_000);
+  const api = await playwright.request.newContext({ baseURL: SIM_BASE_URL });
+  try {
+    await api.post("/api/simulation/pause", { data: { now: true } });
+    await expect
+      .poll(
+        async () => {
+          const list = (await (await api.get("/api/runs")).json()) as { active: unknown; queued: number };
+          return list.active === null && list.queued === 0;
+        },
+        { timeout: 300_000 },
+      )
+      .toBe(true);
+  } finally {
+    await api.dispose();
+  }
+  for (const name of readdirSync(E2E_SIM_DIR)) {
+    if (join(E2E_SIM_DIR, name) !== E2E_SIM_CONFIG)
+      rmSync(join(E2E_SIM_DIR, name), { recursive: true, force: true });
+  }
+});
 
 function simulationJson(): SimulationManifest {
   return simulationManifestSchema.parse(
