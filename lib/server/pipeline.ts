@@ -117,7 +117,11 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
         startDate: config.start_date,
         growth: config.growth,
       };
-      if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
+      // A cancel stops the load before its first day or after any day (the days loaded stay).
+      const stopIfCancelled = () => {
+        if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
+      };
+      stopIfCancelled();
       const loaded = await loadDays(db, params, config.days, (stats) => {
         emit({
           type: "day",
@@ -128,7 +132,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
           generateSeconds: stats.generateMs / 1000,
           loadSeconds: stats.loadMs / 1000,
         });
-        if (options.signal?.aborted) throw new SbdkError("failed:pipeline", "the run was cancelled");
+        stopIfCancelled();
       });
       generateSeconds = loaded.generateMs / 1000;
       loadSeconds = loaded.loadMs / 1000;
